@@ -1,0 +1,3 @@
+"""Public consultation on draft policies for Wagtail portals."""
+
+__version__ = "0.1.0"
