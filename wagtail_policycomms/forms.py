@@ -39,9 +39,7 @@ class PolicyIndexFilterForm(forms.Form):
             *ConsultationStatus.choices,
             (NO_CONSULTATION, _("No consultation yet")),
         ]
-        self.fields["sector"].queryset = Sector.objects.filter(
-            pk__in=drafts.values("sector")
-        )
+        self.fields["sector"].queryset = Sector.objects.filter(pk__in=drafts.values("sector"))
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=drafts.values("drafting_unit"))
         self.fields["topic"].queryset = Tag.objects.filter(
             pk__in=DraftPolicyTopic.objects.filter(content_object__in=drafts).values("tag")
@@ -61,17 +59,17 @@ class PolicyIndexFilterForm(forms.Form):
             drafts = self.filter_status(drafts, data["status"], now)
         if data["q"].strip():
             # Wagtail search gives the matching ids; the filters above stay in the ORM.
-            matches = (
-                self.index_page.draft_policies().order_by().search(data["q"].strip())
-            )
+            matches = self.index_page.draft_policies().order_by().search(data["q"].strip())
             drafts = drafts.filter(pk__in=[page.pk for page in matches])
         return drafts
 
     @staticmethod
     def filter_status(drafts, status, now):
         """Match the status that the listing shows: that of the draft's current round."""
-        rounds = ConsultationPage.objects.live().public().filter(
-            path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1
+        rounds = (
+            ConsultationPage.objects.live()
+            .public()
+            .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
         )
 
         def has(status_value):
@@ -84,8 +82,10 @@ class PolicyIndexFilterForm(forms.Form):
         if status == ConsultationStatus.UPCOMING:
             return drafts.filter(has_upcoming).exclude(has_open)
         if status == ConsultationStatus.CLOSED:
-            return drafts.filter(has(ConsultationStatus.CLOSED)).exclude(has_open).exclude(
-                has_upcoming
+            return (
+                drafts.filter(has(ConsultationStatus.CLOSED))
+                .exclude(has_open)
+                .exclude(has_upcoming)
             )
         return drafts.exclude(Exists(rounds))
 

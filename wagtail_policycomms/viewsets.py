@@ -15,6 +15,8 @@ class UnitViewSet(SnippetViewSet):
     list_display = ["name", "short_name", "email", "phone", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "short_name", "email"]
+    # A department has tens of units: a database query beats keeping a search index.
+    search_backend_name = None
     ordering = ["name"]
     copy_view_enabled = False
     inspect_view_enabled = True
@@ -40,6 +42,7 @@ class SectorViewSet(SnippetViewSet):
     menu_name = "policycomms_sectors"
     list_display = ["name"]
     search_fields = ["name"]
+    search_backend_name = None
     copy_view_enabled = False
 
 

@@ -33,6 +33,7 @@ from wagtail.search import index
 from ..blocks import DraftTextBlock
 from ..compat import get_base_page_class
 from ..conf import policycomms_settings
+from ..panels import ConsultationStatusPanel
 from .consultation_status import ConsultationStatus, status_at, status_q
 
 Page = get_base_page_class()
@@ -41,8 +42,14 @@ COMMUNICATION_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "doc
 
 
 class DocumentType(models.TextChoices):
-    PROVINCIAL_COUNCIL_RESOLUTION = "hdnd_resolution", _("Resolution of the Provincial People's Council")
-    PROVINCIAL_COMMITTEE_DECISION = "ubnd_decision", _("Decision of the Provincial People's Committee")
+    PROVINCIAL_COUNCIL_RESOLUTION = (
+        "hdnd_resolution",
+        _("Resolution of the Provincial People's Council"),
+    )
+    PROVINCIAL_COMMITTEE_DECISION = (
+        "ubnd_decision",
+        _("Decision of the Provincial People's Committee"),
+    )
     CENTRAL = "central", _("Central-government document")
     OTHER = "other", _("Other")
 
@@ -104,7 +111,9 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(
         _("closes at"),
-        help_text=_("Comments are accepted from the opening time until, but not including, this time."),
+        help_text=_(
+            "Comments are accepted from the opening time until, but not including, this time."
+        ),
     )
     audience = RichTextField(
         _("who is asked"),
@@ -133,7 +142,10 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])],
+            [
+                ConsultationStatusPanel(),
+                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+            ],
             heading=_("Consultation period"),
         ),
         FieldPanel("audience"),
@@ -233,7 +245,9 @@ class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
     summary = models.TextField(_("summary"), blank=True)
 
     need = RichTextField(_("the need for the policy"), blank=True, features=COMMUNICATION_FEATURES)
-    purpose = RichTextField(_("purpose and viewpoints"), blank=True, features=COMMUNICATION_FEATURES)
+    purpose = RichTextField(
+        _("purpose and viewpoints"), blank=True, features=COMMUNICATION_FEATURES
+    )
     scope = RichTextField(
         _("scope and people affected"), blank=True, features=COMMUNICATION_FEATURES
     )
@@ -398,8 +412,10 @@ class AbstractPolicyIndexPage(PolicyCommsPageMixin, Page):
         drafts = list(drafts)
         if not drafts:
             return []
-        rounds = ConsultationPage.objects.live().public().children_of_paths(
-            [d.path for d in drafts], drafts[0].depth
+        rounds = (
+            ConsultationPage.objects.live()
+            .public()
+            .children_of_paths([d.path for d in drafts], drafts[0].depth)
         )
         rounds_by_parent = {}
         steplen = Page.steplen
@@ -407,7 +423,9 @@ class AbstractPolicyIndexPage(PolicyCommsPageMixin, Page):
             rounds_by_parent.setdefault(consultation.path[:-steplen], []).append(consultation)
         # Topics for the whole page in one query.
         topics_by_draft = {}
-        for item in DraftPolicyTopic.objects.filter(content_object__in=drafts).select_related("tag"):
+        for item in DraftPolicyTopic.objects.filter(content_object__in=drafts).select_related(
+            "tag"
+        ):
             topics_by_draft.setdefault(item.content_object_id, []).append(item.tag)
         rows = []
         for draft in drafts:

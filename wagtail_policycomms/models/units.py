@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.search import index
 
 
 class UnitQuerySet(models.QuerySet):
@@ -15,7 +14,7 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(members=user)
 
 
-class Unit(index.Indexed, models.Model):
+class Unit(models.Model):
     """A unit of the department (đơn vị): drafts policies, receives comments, leads assignments."""
 
     name = models.CharField(_("name"), max_length=255, unique=True)
@@ -33,15 +32,6 @@ class Unit(index.Indexed, models.Model):
     )
 
     objects = UnitQuerySet.as_manager()
-
-    search_fields = [
-        index.SearchField("name"),
-        index.AutocompleteField("name"),
-        index.SearchField("short_name"),
-        index.AutocompleteField("short_name"),
-        index.SearchField("email"),
-        index.FilterField("is_active"),
-    ]
 
     class Meta:
         verbose_name = _("unit")

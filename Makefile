@@ -1,0 +1,87 @@
+# Developer tasks for wagtail-policycomms.
+#
+# A fresh machine needs only Python >= 3.11 (with its venv module) and GNU make:
+# `make demo` and `make test` create .venv and install everything else from PyPI.
+# Run `make help` for the list of targets.
+
+PYTHON ?= python3
+VENV ?= .venv
+PYTEST_ARGS ?=
+
+VENV_PYTHON := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MANAGE := $(VENV_PYTHON) example_site/manage.py
+PIP := $(VENV_PYTHON) -m pip --disable-pip-version-check
+
+.DEFAULT_GOAL := help
+
+.PHONY: help install demo test lint bench docs messages migrations-check clean distclean
+
+help:
+	@echo "Targets:"
+	@echo "  install           create $(VENV) with $(PYTHON) and install the package with [test,docs]"
+	@echo "  demo              migrate the example portal, load demo content, run it on 127.0.0.1:8000"
+	@echo "  test              run the test suite (extra pytest options: PYTEST_ARGS='-k foo')"
+	@echo "  lint              ruff check ."
+	@echo "  bench             benchmarks (not written yet)"
+	@echo "  docs              build the documentation into docs/_build/html (warnings are errors)"
+	@echo "  messages          update and compile the Vietnamese translations (needs gettext)"
+	@echo "  migrations-check  fail if the models have changes without a migration"
+	@echo "  clean             remove build artefacts and caches"
+	@echo "  distclean         clean, and remove the virtualenvs and the demo database"
+
+install: $(STAMP)
+
+# Re-install whenever pyproject.toml changes (dependencies, extras, version source).
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "wagtail-policycomms needs Python >= 3.11; run: make PYTHON=python3.11 ...")'
+	@if [ ! -x "$(VENV_PYTHON)" ]; then \
+		echo "Creating $(VENV) with $(PYTHON)"; \
+		$(PYTHON) -m venv $(VENV) || { \
+			echo "Could not create a virtualenv. On Debian/Ubuntu: apt-get install python3-venv"; \
+			exit 1; }; \
+	fi
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e ".[test,docs]"
+	@touch $@
+
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) policycomms_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	$(VENV_PYTHON) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench:
+	@echo "Benchmarks are not written yet: see the benchmark issue."
+
+docs: install
+	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+# makemessages/compilemessages need GNU gettext (Debian: apt-get install gettext).
+# django-admin configures minimal settings itself for these two commands, so no
+# project settings are needed; DJANGO_SETTINGS_MODULE is unset so that a value
+# left in the shell cannot interfere.
+messages: install
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		echo "GNU gettext is missing (Debian/Ubuntu: apt-get install gettext)"; exit 1; }
+	mkdir -p wagtail_policycomms/locale
+	cd wagtail_policycomms && env -u DJANGO_SETTINGS_MODULE $(abspath $(VENV))/bin/django-admin \
+		makemessages -l vi --ignore "migrations/*"
+	cd wagtail_policycomms && env -u DJANGO_SETTINGS_MODULE $(abspath $(VENV))/bin/django-admin \
+		compilemessages -l vi
+
+migrations-check: install
+	$(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf docs/_build build dist .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -path './.venv-*' -prune -o \
+		\( -name __pycache__ -o -name '*.egg-info' \) -type d -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) .venv-lowest .venv-newest example_site/db.sqlite3
