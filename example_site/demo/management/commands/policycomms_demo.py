@@ -1,0 +1,254 @@
+"""Load the Vietnamese demo content: ``python example_site/manage.py policycomms_demo``.
+
+The department's units, fields and one user per role; a home page, the draft-policy
+section, draft policies and their consultation rounds. Idempotent: everything is
+found by a stable key (unit and field name, username, page slug under its parent) and
+updated in place, so running it again adds nothing. Consultation dates are relative to
+today, so each run also moves them to keep one round open, one upcoming and one closed.
+The content itself is in ``demo/data/``.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from wagtail_policycomms.models import (
+    ConsultationPage,
+    ConsultationStatus,
+    DraftPolicyPage,
+    PolicyIndexPage,
+    Sector,
+    Unit,
+)
+
+from ... import data
+
+PORTAL_URL = "http://127.0.0.1:8000"
+# Consultations open at the start and close at the end of an office day, local time.
+OPENING_TIME = time(8, 0)
+CLOSING_TIME = time(17, 0)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo content of Sở Khoa học và Công nghệ tỉnh Hưng Yên (units, users, "
+        "draft policies, consultations). Safe to run again: it updates instead of duplicating."
+    )
+
+    def handle(self, *args, **options):
+        self.verbosity = options["verbosity"]
+        self.now = timezone.now()
+        with transaction.atomic():
+            sectors = {name: Sector.objects.get_or_create(name=name)[0] for name in data.SECTORS}
+            units = {spec["name"]: self.load_unit(spec) for spec in data.UNITS}
+            users = [self.load_user(spec, units) for spec in data.USERS]
+            # The superuser is the author of the demo pages and their revisions.
+            self.actor = next(user for user in users if user.is_superuser)
+            home = self.load_home_page()
+            index = self.upsert_page(home, PolicyIndexPage, data.INDEX_PAGE)
+            drafts = [self.load_draft(index, spec, units, sectors) for spec in data.DRAFTS]
+        self.print_summary(index, drafts)
+
+    # --- Units and users ---------------------------------------------------------------
+
+    def load_unit(self, spec):
+        fields = {key: value for key, value in spec.items() if key != "name"}
+        unit, _ = Unit.objects.update_or_create(
+            name=spec["name"], defaults={**fields, "is_active": True}
+        )
+        return unit
+
+    def load_user(self, spec, units):
+        user_model = get_user_model()
+        user, _ = user_model.objects.get_or_create(username=spec["username"])
+        user.first_name = spec["first_name"]
+        user.last_name = spec["last_name"]
+        user.email = spec["email"]
+        user.is_active = True
+        user.is_superuser = spec["superuser"]
+        user.is_staff = spec["superuser"]  # only the superuser uses Django's own admin
+        user.set_password(data.DEMO_PASSWORD)  # reset on every run
+        user.save()
+        for name in spec["groups"]:
+            group = Group.objects.filter(name=name).first()
+            if group is None:
+                self.stderr.write(
+                    self.style.WARNING(
+                        f"Wagtail's {name!r} group is missing: {user.username} gets no "
+                        "admin access from it."
+                    )
+                )
+                continue
+            user.groups.add(group)
+        if spec["unit"]:
+            units[spec["unit"]].members.add(user)
+        return user
+
+    # --- Pages ---------------------------------------------------------------------------
+
+    def load_home_page(self):
+        """Make the default site's root a HomePage, replacing Wagtail's welcome page.
+
+        Wagtail creates a plain "Welcome to your new Wagtail site!" page with slug "home"
+        as the site root. Like the home migration of ``wagtail start``, replace it; it is
+        deleted only when it is a plain page without children.
+        """
+        HomePage = apps.get_model("home", "HomePage")  # the demo portal's own page type
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        root = Page.get_first_root_node()
+        current = site.root_page.specific if site else None
+        if isinstance(current, HomePage):
+            return self.upsert_page(current.get_parent(), HomePage, data.HOME_PAGE)
+
+        welcome = None
+        if (
+            current is not None
+            and type(current) is Page
+            and current.depth == 2
+            and not current.get_children().exists()
+        ):
+            welcome = current
+            # Free the slug "home" for the new page; the old page is deleted below.
+            Page.objects.filter(pk=welcome.pk).update(slug=f"{welcome.slug}-replaced")
+
+        home = self.upsert_page(root, HomePage, data.HOME_PAGE)
+        if site is None:
+            Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+        else:
+            site.root_page = home
+            site.save()
+        if welcome is not None:
+            welcome.refresh_from_db()
+            welcome.delete()
+            self.report("deleted", welcome, f"Wagtail's welcome page {welcome.title!r}")
+        return home
+
+    def load_draft(self, index, spec, units, sectors):
+        fields = {
+            "title": spec["title"],
+            "document_type": spec["document_type"],
+            "drafting_unit": units[spec["drafting_unit"]],
+            "sector": sectors[spec["sector"]],
+            "major_social_impact": spec["major_social_impact"],
+            "summary": spec["summary"],
+            **{name: spec[name] for name in DraftPolicyPage.communication_sections},
+        }
+        on_create = {
+            # The draft text is written only when the page is created: comments are
+            # anchored to the articles' block ids, which must not change on a re-run.
+            "body": [
+                {"type": "article", "value": {"number": number, "heading": heading, "body": body}}
+                for number, heading, body in spec["articles"]
+            ],
+            "first_published_at": self.now - timedelta(days=spec["published_days_ago"]),
+        }
+        draft = self.upsert_page(
+            index,
+            DraftPolicyPage,
+            {"slug": spec["slug"], **fields},
+            topics=spec["topics"],
+            on_create=on_create,
+        )
+        for round_spec in spec["consultations"]:
+            self.load_consultation(draft, round_spec, units)
+        return draft
+
+    def load_consultation(self, draft, spec, units):
+        fields = {
+            "slug": spec["slug"],
+            "title": spec["title"],
+            "opens_at": self.local_time(spec["opens_in_days"], OPENING_TIME),
+            "closes_at": self.local_time(spec["closes_in_days"], CLOSING_TIME),
+            "audience": spec["audience"],
+            "questions": spec["questions"],
+            "how_to_comment": spec["how_to_comment"],
+            "receiving_unit": units[spec["receiving_unit"]],
+        }
+        return self.upsert_page(draft, ConsultationPage, fields)
+
+    def local_time(self, days_from_today, at):
+        day = timezone.localdate(self.now) + timedelta(days=days_from_today)
+        return timezone.make_aware(datetime.combine(day, at))
+
+    def upsert_page(self, parent, model, fields, *, topics=None, on_create=None):
+        """The child of ``parent`` with ``fields["slug"]``, created or updated in place.
+
+        An existing page gets a new published revision only when a field differs, so
+        re-running the command on the same day leaves the pages' history alone.
+        """
+        slug = fields["slug"]
+        existing = parent.get_children().filter(slug=slug).first()
+        if existing is None:
+            page = model(owner=self.actor, **fields, **(on_create or {}))
+            if topics is not None:
+                page.topics.add(*topics)
+            parent.add_child(instance=page)
+            self.publish(page)
+            self.report("created", page)
+            return page
+
+        page = existing.specific
+        if not isinstance(page, model):
+            raise CommandError(
+                f"The page at {existing.url_path} is a {type(page).__name__}, not a "
+                f"{model.__name__}. Move or delete it, then run the command again."
+            )
+        changed = [name for name, value in fields.items() if getattr(page, name) != value]
+        for name in changed:
+            setattr(page, name, fields[name])
+        if topics is not None and sorted(t.name for t in page.topics.all()) != sorted(topics):
+            page.topics.set(topics)
+            changed.append("topics")
+        if not page.live:
+            changed.append("live")
+        if changed:
+            self.publish(page)
+            self.report("updated", page, ", ".join(changed))
+        else:
+            self.report("unchanged", page)
+        return page
+
+    def publish(self, page):
+        page.save_revision(user=self.actor, log_action=True).publish(user=self.actor)
+
+    # --- Output --------------------------------------------------------------------------
+
+    def report(self, action, page, detail=""):
+        if self.verbosity >= 1:
+            suffix = f" ({detail})" if detail else ""
+            self.stdout.write(f"  {action:<9} {type(page).__name__} {page.url_path}{suffix}")
+
+    def print_summary(self, index, drafts):
+        write = self.stdout.write
+        rounds = list(ConsultationPage.objects.live().descendant_of(index))
+        by_status = dict.fromkeys(ConsultationStatus, 0)
+        for consultation in rounds:
+            by_status[consultation.status] += 1
+        write("")
+        write(self.style.SUCCESS("Demo content loaded."))
+        write(
+            f"  {Unit.objects.count()} units, {Sector.objects.count()} fields, "
+            f"{len(drafts)} draft policies, {len(rounds)} consultations ("
+            + ", ".join(f"{by_status[s]} {s.value}" for s in ConsultationStatus)
+            + ")"
+        )
+        write("")
+        write(f"  Portal:         {PORTAL_URL}/")
+        write(f"  Draft policies: {PORTAL_URL}{index.get_url()}")
+        write(f"  Admin:          {PORTAL_URL}/admin/")
+        write("")
+        rows = [("Username", "Password", "Role")]
+        rows += [(spec["username"], data.DEMO_PASSWORD, spec["role"]) for spec in data.USERS]
+        widths = [max(len(row[i]) for row in rows) for i in range(2)]
+        for number, (username, password, role) in enumerate(rows):
+            write(f"  {username:<{widths[0]}}  {password:<{widths[1]}}  {role}")
+            if number == 0:
+                write(f"  {'-' * widths[0]}  {'-' * widths[1]}  {'-' * len(role)}")
+        write("")
+        write("Serve it with: python example_site/manage.py runserver 127.0.0.1:8000")
