@@ -46,18 +46,22 @@ class PolicyIndexFilterForm(forms.Form):
         ).order_by("name")
 
     def filter(self, drafts, now):
-        if not self.is_bound or not self.is_valid():
+        if not self.is_bound:
             return drafts
+        # A field with an invalid value (an unknown unit, a bogus status) shows its
+        # error and is left out of cleaned_data; the valid filters still apply, so
+        # the results match what the form shows as chosen.
+        self.is_valid()
         data = self.cleaned_data
-        if data["sector"]:
+        if data.get("sector"):
             drafts = drafts.filter(sector=data["sector"])
-        if data["unit"]:
+        if data.get("unit"):
             drafts = drafts.filter(drafting_unit=data["unit"])
-        if data["topic"]:
+        if data.get("topic"):
             drafts = drafts.filter(tagged_topics__tag=data["topic"])
-        if data["status"]:
+        if data.get("status"):
             drafts = self.filter_status(drafts, data["status"], now)
-        if data["q"].strip():
+        if data.get("q", "").strip():
             # Wagtail search gives the matching ids; the filters above stay in the ORM.
             matches = self.index_page.draft_policies().order_by().search(data["q"].strip())
             drafts = drafts.filter(pk__in=[page.pk for page in matches])

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -39,6 +40,11 @@ from .consultation_status import ConsultationStatus, status_at, status_q
 Page = get_base_page_class()
 
 COMMUNICATION_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+def has_text(html):
+    """False for empty rich text, including an untouched editor's ``<p data-block-key="…"></p>``."""
+    return bool(html and strip_tags(str(html)).strip())
 
 
 class DocumentType(models.TextChoices):
@@ -346,7 +352,7 @@ class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
         sections = []
         for name in self.communication_sections:
             value = getattr(self, name)
-            if value and value.strip():
+            if has_text(value):
                 sections.append((name, self._meta.get_field(name).verbose_name, value))
         return sections
 

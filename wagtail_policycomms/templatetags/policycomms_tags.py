@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from ..blocks import article_anchor as _article_anchor
 from ..conf import policycomms_settings
+from ..models.pages import has_text
 
 register = template.Library()
 
@@ -36,6 +37,12 @@ def policycomms_isoformat(value):
     """Machine-readable value for ``<time datetime>``, with its offset."""
     local = _local(value)
     return local.isoformat() if local else ""
+
+
+@register.filter
+def policycomms_has_text(html):
+    """Whether rich text has something to read; an empty editor saves an empty paragraph."""
+    return has_text(html)
 
 
 @register.simple_tag

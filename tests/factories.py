@@ -1,0 +1,159 @@
+"""Plain helpers that build units, page trees and consultation rounds for the tests.
+
+Pages are created the way Wagtail's editors create them: ``add_child`` then a
+published revision, so ``live``, ``first_published_at`` and the page URL are
+what the public views see.
+"""
+
+import itertools
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.models import Page, Site
+from wagtail.users.models import UserProfile
+
+from home.models import HomePage
+from wagtail_policycomms.models import (
+    ConsultationPage,
+    DraftPolicyDocument,
+    DraftPolicyPage,
+    PolicyIndexPage,
+    Sector,
+    Unit,
+)
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+_sequence = itertools.count(1)
+
+
+def hanoi(year, month, day, hour=0, minute=0):
+    """An aware datetime on the Hanoi wall clock, as editors enter them."""
+    return datetime(year, month, day, hour, minute, tzinfo=HANOI)
+
+
+def make_user(username=None, **kwargs):
+    username = username or f"user{next(_sequence)}"
+    kwargs.setdefault("email", f"{username}@example.vn")
+    return get_user_model().objects.create_user(username=username, password="pw", **kwargs)
+
+
+def make_superuser(username="editor", language="en"):
+    """A Wagtail editor whose admin speaks ``language`` (the site default is Vietnamese)."""
+    user = get_user_model().objects.create_superuser(
+        username=username, email=f"{username}@example.vn", password="pw"
+    )
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+    return user
+
+
+def make_unit(name=None, *, address="Số 1 Đường Chùa Chuông, Hưng Yên", email=None, **kwargs):
+    n = next(_sequence)
+    name = name or f"Phòng {n}"
+    email = f"unit{n}@sokhcn.hungyen.gov.vn" if email is None else email
+    return Unit.objects.create(name=name, address=address, email=email, **kwargs)
+
+
+def make_sector(name=None):
+    return Sector.objects.create(name=name or f"Lĩnh vực {next(_sequence)}")
+
+
+def make_home(title="Trang chủ"):
+    """A HomePage under the tree root, made the default site's root."""
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title=title, slug=f"home-{uuid.uuid4().hex[:8]}"))
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+    else:
+        site.root_page = home
+        site.save()
+    return home
+
+
+def _publish(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def make_index(parent, title="Dự thảo chính sách", **kwargs):
+    kwargs.setdefault("slug", f"du-thao-{next(_sequence)}")
+    return _publish(parent, PolicyIndexPage(title=title, **kwargs))
+
+
+def article(number, heading, text="<p>Nội dung điều.</p>", block_id=None):
+    """One article block as raw StreamField data; the id is what comments anchor to."""
+    return {
+        "type": "article",
+        "id": block_id or str(uuid.uuid4()),
+        "value": {"number": number, "heading": heading, "body": text},
+    }
+
+
+def make_draft(index, title=None, *, drafting_unit=None, articles=(), topics=(), live=True, **kw):
+    n = next(_sequence)
+    kw.setdefault("slug", f"draft-{n}")
+    page = DraftPolicyPage(
+        title=title or f"Dự thảo Nghị quyết số {n}",
+        drafting_unit=drafting_unit or make_unit(),
+        body=list(articles),
+        **kw,
+    )
+    if topics:
+        page.topics.add(*topics)
+    if not live:
+        page.live = False
+        index.add_child(instance=page)
+        return page
+    return _publish(index, page)
+
+
+def make_consultation(draft, opens_at, closes_at, *, receiving_unit=None, live=True, **kwargs):
+    n = next(_sequence)
+    kwargs.setdefault("title", f"Lấy ý kiến đợt {n}")
+    kwargs.setdefault("slug", f"dot-{n}")
+    page = ConsultationPage(
+        opens_at=opens_at,
+        closes_at=closes_at,
+        receiving_unit=receiving_unit or make_unit(),
+        **kwargs,
+    )
+    if not live:
+        page.live = False
+        draft.add_child(instance=page)
+        return page
+    return _publish(draft, page)
+
+
+def make_round_with_status(draft, status, now=None, **kwargs):
+    """A consultation that has ``status`` at ``now``: open, upcoming or closed."""
+    now = now or timezone.now()
+    spans = {
+        "open": (now - timedelta(days=5), now + timedelta(days=25)),
+        "upcoming": (now + timedelta(days=5), now + timedelta(days=35)),
+        "closed": (now - timedelta(days=40), now - timedelta(days=10)),
+    }
+    opens_at, closes_at = spans[str(status)]
+    return make_consultation(draft, opens_at, closes_at, **kwargs)
+
+
+def make_document(title="Dự thảo Nghị quyết", filename="du-thao.pdf"):
+    document = get_document_model()(title=title)
+    document.file.save(filename, ContentFile(b"%PDF-1.4 test"), save=False)
+    document.save()
+    return document
+
+
+def attach_document(draft, document, kind, title=""):
+    """Attach a document to a published draft and republish it."""
+    draft.related_documents.add(DraftPolicyDocument(document=document, kind=kind, title=title))
+    draft.save_revision().publish()
+    return draft
