@@ -1,13 +1,13 @@
 from .consultation_status import ConsultationStatus
-from .pages import (
-    ConsultationPage,
+from .consultations import ConsultationPage
+from .drafts import (
     DocumentKind,
     DocumentType,
     DraftPolicyDocument,
     DraftPolicyPage,
     DraftPolicyTopic,
-    PolicyIndexPage,
 )
+from .index import PolicyIndexPage
 from .units import Sector, Unit
 
 __all__ = [

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ..blocks import article_anchor as _article_anchor
 from ..conf import policycomms_settings
-from ..models.pages import has_text
+from ..models.base import has_text
 
 register = template.Library()
 

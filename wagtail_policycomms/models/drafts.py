@@ -1,0 +1,260 @@
+"""Draft policies: metadata, the content the plan requires, the draft text, documents."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.documents import get_document_model_string
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from ..blocks import DraftTextBlock
+from .base import COMMUNICATION_FEATURES, Page, PolicyCommsPageMixin, has_text
+from .consultations import ConsultationPage, pick_current_round
+
+
+class DocumentType(models.TextChoices):
+    PROVINCIAL_COUNCIL_RESOLUTION = (
+        "hdnd_resolution",
+        _("Resolution of the Provincial People's Council"),
+    )
+    PROVINCIAL_COMMITTEE_DECISION = (
+        "ubnd_decision",
+        _("Decision of the Provincial People's Committee"),
+    )
+    CENTRAL = "central", _("Central-government document")
+    OTHER = "other", _("Other")
+
+
+class DocumentKind(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    MEMORANDUM = "memorandum", _("Explanatory memorandum")
+    IMPACT_ASSESSMENT = "impact_assessment", _("Impact assessment report")
+    SYNTHESIS_REPORT = "synthesis_report", _("Synthesis report")
+    OTHER = "other", _("Other")
+
+
+class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
+    """A draft policy: metadata, the content the plan requires, and the draft text."""
+
+    document_type = models.CharField(
+        _("document type"), max_length=32, choices=DocumentType.choices, default=DocumentType.OTHER
+    )
+    drafting_unit = models.ForeignKey(
+        "wagtail_policycomms.Unit",
+        verbose_name=_("drafting unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sector = models.ForeignKey(
+        "wagtail_policycomms.Sector",
+        verbose_name=_("field"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    major_social_impact = models.BooleanField(
+        _("major social impact (Decision 407 scope)"),
+        default=False,
+        help_text=_(
+            "Tick when the policy needs a proposal stage, directly changes rights or obligations, "
+            "is hard or contested, or affects the whole province or country."
+        ),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+
+    need = RichTextField(_("the need for the policy"), blank=True, features=COMMUNICATION_FEATURES)
+    purpose = RichTextField(
+        _("purpose and viewpoints"), blank=True, features=COMMUNICATION_FEATURES
+    )
+    scope = RichTextField(
+        _("scope and people affected"), blank=True, features=COMMUNICATION_FEATURES
+    )
+    basic_content = RichTextField(_("basic content"), blank=True, features=COMMUNICATION_FEATURES)
+    changes = RichTextField(
+        _("what is new, amended or abolished"),
+        blank=True,
+        features=COMMUNICATION_FEATURES,
+        help_text=_(
+            "Compared with current rules on the rights, interests and obligations of citizens, "
+            "organisations and businesses."
+        ),
+    )
+    contentious_issues = RichTextField(
+        _("contentious issues"),
+        blank=True,
+        features=COMMUNICATION_FEATURES,
+        help_text=_("Hard issues on which opinions differ; the plan asks to stress them."),
+    )
+    other_content = RichTextField(_("other content"), blank=True, features=COMMUNICATION_FEATURES)
+
+    body = StreamField(DraftTextBlock(), verbose_name=_("draft text"), blank=True)
+
+    #: The communication sections in reading order, with their headings.
+    communication_sections = (
+        "need",
+        "purpose",
+        "scope",
+        "basic_content",
+        "changes",
+        "contentious_issues",
+        "other_content",
+    )
+
+    metadata_panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("document_type"), FieldPanel("drafting_unit")]),
+        FieldRowPanel([FieldPanel("sector"), FieldPanel("topics")]),
+        FieldPanel("major_social_impact"),
+        FieldPanel("summary"),
+    ]
+    communication_panels = [
+        HelpPanel(
+            content=_(
+                "The content Decision 407/QĐ-TTg asks to communicate. Leave a section empty to hide it."
+            )
+        ),
+        *(FieldPanel(name) for name in communication_sections),
+    ]
+    draft_text_panels = [
+        HelpPanel(
+            content=_(
+                "One block per article. Keep articles in place when revising: comments are "
+                "attached to each article and follow it across versions."
+            )
+        ),
+        FieldPanel("body"),
+    ]
+    documents_panels = [InlinePanel("related_documents", label=_("Related document"))]
+
+    # A subclass that changes one of the lists above rebuilds this too.
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(metadata_panels, heading=_("Policy")),
+            ObjectList(communication_panels, heading=_("Communication content")),
+            ObjectList(draft_text_panels, heading=_("Draft text")),
+            ObjectList(documents_panels, heading=_("Documents")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        *(index.SearchField(name) for name in communication_sections),
+        index.RelatedFields("topics", [index.SearchField("name")]),
+        index.RelatedFields("drafting_unit", [index.SearchField("name")]),
+        index.FilterField("document_type"),
+        index.FilterField("drafting_unit"),
+        index.FilterField("sector"),
+        index.FilterField("major_social_impact"),
+    ]
+
+    class Meta:
+        abstract = True
+        verbose_name = _("draft policy")
+        verbose_name_plural = _("draft policies")
+
+    @property
+    def articles(self):
+        return [block for block in self.body if block.block_type == "article"]
+
+    def filled_communication_sections(self):
+        """(field name, heading, html) for each non-empty communication section."""
+        sections = []
+        for name in self.communication_sections:
+            value = getattr(self, name)
+            if has_text(value):
+                sections.append((name, self._meta.get_field(name).verbose_name, value))
+        return sections
+
+    def consultation_rounds(self):
+        return ConsultationPage.objects.live().public().child_of(self).order_by("opens_at")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        rounds = list(self.consultation_rounds())
+        now = timezone.now()
+        context["consultations"] = [(c, c.status_at(now)) for c in rounds]
+        context["current_consultation"] = pick_current_round(rounds, now)
+        context["related_documents"] = self.related_documents.select_related("document")
+        return context
+
+
+class DraftPolicyTopic(TaggedItemBase):
+    content_object = ParentalKey(
+        "wagtail_policycomms.DraftPolicyPage",
+        related_name="tagged_topics",
+        on_delete=models.CASCADE,
+    )
+
+    class Meta:
+        verbose_name = _("draft policy topic")
+        verbose_name_plural = _("draft policy topics")
+
+
+# Wagtail derives a default template name for each concrete page class, so
+# the template is named on the concrete class rather than the abstract one.
+
+
+class DraftPolicyPage(AbstractDraftPolicyPage):
+    topics = ClusterTaggableManager(
+        through=DraftPolicyTopic,
+        verbose_name=_("topics"),
+        blank=True,
+    )
+
+    template = "wagtail_policycomms/pages/draft_policy_page.html"
+    parent_page_types = ["wagtail_policycomms.PolicyIndexPage"]
+    subpage_types = ["wagtail_policycomms.ConsultationPage"]
+
+
+class DraftPolicyDocument(Orderable):
+    """A document published with the draft: the draft itself, the memorandum, reports."""
+
+    page = ParentalKey(
+        "wagtail_policycomms.DraftPolicyPage",
+        related_name="related_documents",
+        on_delete=models.CASCADE,
+    )
+    document = models.ForeignKey(
+        get_document_model_string(),
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=DocumentKind.choices, default=DocumentKind.DRAFT
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=255,
+        blank=True,
+        help_text=_("Leave empty to use the document's own title."),
+    )
+
+    panels = [FieldPanel("document"), FieldRowPanel([FieldPanel("kind"), FieldPanel("title")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("related document")
+        verbose_name_plural = _("related documents")
+
+    def __str__(self):
+        return self.display_title
+
+    @property
+    def display_title(self):
+        return self.title or self.document.title
