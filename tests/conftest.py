@@ -27,3 +27,9 @@ def editor_client(editor):
     client = Client()
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def private_attachment_folder(tmp_path, settings):
+    """Attachments go to a per-test private folder, as in production, never the source tree."""
+    settings.POLICYCOMMS_ATTACHMENT_ROOT = str(tmp_path / "policycomms_private")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,10 @@ class WagtailPolicyCommsAppConfig(AppConfig):
     label = "wagtail_policycomms"
     verbose_name = _("Policy communication and consultation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .checks import check_setup
+        from .uploads import check_attachment_storage
+
+        checks.register(check_setup)
+        checks.register(check_attachment_storage, checks.Tags.security)

@@ -25,6 +25,49 @@ DEFAULTS = {
     "BASE_TEMPLATE": "base.html",
     # Draft policies listed per page on a PolicyIndexPage.
     "INDEX_PAGE_SIZE": 10,
+    # --- Public comments --------------------------------------------------------------
+    # Length limits of a comment's text, in characters, after trimming.
+    "COMMENT_MIN_LENGTH": 10,
+    "COMMENT_MAX_LENGTH": 5000,
+    # Published comments shown per page on a consultation page.
+    "COMMENTS_PAGE_SIZE": 20,
+    # Prefix of receipt codes such as GY-2026-000123 ("góp ý").
+    "RECEIPT_PREFIX": "GY",
+    # Attachments: how many, how large (MB each) and which kinds. Kinds are checked
+    # by content (magic bytes), not only by the file name's extension.
+    "MAX_ATTACHMENTS": 3,
+    "MAX_ATTACHMENT_MB": 10,
+    "ATTACHMENT_KINDS": ["pdf", "doc", "docx", "odt", "xls", "xlsx", "jpg", "png"],
+    # Where attachments are stored: the alias of an entry in Django's STORAGES, or
+    # None for a private folder (ATTACHMENT_ROOT, by default "policycomms_private"
+    # beside MEDIA_ROOT). Never a location the web server serves.
+    "ATTACHMENT_STORAGE": None,
+    "ATTACHMENT_ROOT": None,
+    # Abuse protection. A post sooner than FORM_MIN_SECONDS after the form was
+    # loaded, or later than FORM_MAX_AGE_HOURS, is refused.
+    "FORM_MIN_SECONDS": 3,
+    "FORM_MAX_AGE_HOURS": 24,
+    # Rate limits: at most N comments per window, per IP address and per email.
+    # Counted in Django's cache ("default" alias unless RATE_LIMIT_CACHE is set);
+    # use a shared cache (Redis, Memcached, database) when running several processes.
+    "RATE_LIMIT_IP": "10/h",
+    "RATE_LIMIT_EMAIL": "5/h",
+    "RATE_LIMIT_CACHE": "default",
+    # A self-hosted arithmetic question on the comment form. No foreign service:
+    # those would send commenters' data abroad.
+    "CAPTCHA": False,
+    # IP addresses are personal data: "truncate" keeps the network part (/24 for
+    # IPv4, /48 for IPv6), "hash" keeps a keyed hash, "none" stores nothing.
+    "IP_STORAGE": "truncate",
+    # Number of reverse proxies in front of the portal that append to
+    # X-Forwarded-For. 0 uses REMOTE_ADDR and ignores the header (it can be forged).
+    "TRUSTED_PROXY_COUNT": 0,
+    # Email verification links expire after this many hours.
+    "VERIFICATION_MAX_AGE_HOURS": 72,
+    # The receipt page link (shown once, after submitting) works this long.
+    "RECEIPT_LINK_MAX_AGE_HOURS": 24,
+    # From address of receipt and verification emails (DEFAULT_FROM_EMAIL if None).
+    "FROM_EMAIL": None,
 }
 
 

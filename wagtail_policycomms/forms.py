@@ -1,4 +1,4 @@
-"""Public forms: the filters of the draft-policy index."""
+"""Public forms: the filters of the draft-policy index and the comment form."""
 
 from django import forms
 from django.db.models import Exists, OuterRef
@@ -6,7 +6,18 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from .models import ConsultationPage, ConsultationStatus, DraftPolicyTopic, Sector, Unit
+from .antispam import AntiSpamFormMixin
+from .conf import policycomms_settings
+from .models import (
+    CommenterType,
+    ConsultationPage,
+    ConsultationStatus,
+    DraftPolicyTopic,
+    Sector,
+    Unit,
+)
+from .models.comments import normalise_text
+from .uploads import MultipleFileField, validate_attachments
 
 NO_CONSULTATION = "none"
 
@@ -99,3 +110,143 @@ class PolicyIndexFilterForm(forms.Form):
             return ""
         pairs = [(k, v) for k, v in self.data.items() if k != "page" and v]
         return urlencode(pairs)
+
+
+# --- The public comment form ---------------------------------------------------------
+
+WHOLE_DRAFT = ""
+
+
+def _clean_text(value):
+    return normalise_text(value)
+
+
+class CommentForm(AntiSpamFormMixin, forms.Form):
+    """A comment on an open consultation, on the whole draft or on one article.
+
+    Text is stored NFC-normalised and trimmed; what the person typed is kept on
+    every error because the bound form re-renders it.
+    """
+
+    article = forms.ChoiceField(label=_("Comment on"), required=False)
+    commenter_type = forms.ChoiceField(
+        label=_("You are"),
+        choices=CommenterType.choices,
+        initial=CommenterType.INDIVIDUAL,
+        widget=forms.RadioSelect,
+    )
+    display_name = forms.CharField(label=_("Your name"), required=False, max_length=200)
+    organisation_name = forms.CharField(
+        label=_("Organisation, business or agency"),
+        required=False,
+        max_length=255,
+        help_text=_("Required unless you comment as an individual."),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("For your receipt. Never shown publicly."),
+    )
+    phone = forms.CharField(label=_("Phone (optional)"), required=False, max_length=50)
+    address = forms.CharField(label=_("Address (optional)"), required=False, max_length=500)
+    body = forms.CharField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 10}))
+    attachments = MultipleFileField(label=_("Attachments (optional)"), required=False)
+    publish_name = forms.BooleanField(
+        label=_("Publish my name with my comment"),
+        required=False,
+        help_text=_('Otherwise your comment is shown as "Anonymous", or under your organisation.'),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my personal data is processed to receive and answer my comment."),
+        required=True,
+        error_messages={"required": _("Please give your consent, or we cannot take your comment.")},
+    )
+
+    def __init__(self, *args, consultation, draft=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consultation = consultation
+        self.draft = draft or consultation.draft_policy
+        self.articles = {block.id: block for block in self.draft.articles}
+        self.fields["article"].choices = [(WHOLE_DRAFT, _("The whole draft"))] + [
+            (block.id, article_label(block)) for block in self.draft.articles
+        ]
+        self.fields["body"].help_text = _("Between %(min)s and %(max)s characters.") % {
+            "min": policycomms_settings.COMMENT_MIN_LENGTH,
+            "max": policycomms_settings.COMMENT_MAX_LENGTH,
+        }
+        self.fields["body"].widget.attrs["maxlength"] = policycomms_settings.COMMENT_MAX_LENGTH
+        self.fields["attachments"].help_text = attachments_help_text()
+        self.cleaned_attachments = []
+
+    def clean_display_name(self):
+        return _clean_text(self.cleaned_data["display_name"])
+
+    def clean_organisation_name(self):
+        return _clean_text(self.cleaned_data["organisation_name"])
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_phone(self):
+        return _clean_text(self.cleaned_data["phone"])
+
+    def clean_address(self):
+        return _clean_text(self.cleaned_data["address"])
+
+    def clean_body(self):
+        body = _clean_text(self.cleaned_data["body"])
+        minimum = policycomms_settings.COMMENT_MIN_LENGTH
+        maximum = policycomms_settings.COMMENT_MAX_LENGTH
+        if not body:
+            raise forms.ValidationError(_("Please write your comment."), code="blank")
+        if len(body) < minimum:
+            raise forms.ValidationError(
+                _("Your comment is %(length)s characters long; please write at least %(min)s.")
+                % {"length": len(body), "min": minimum},
+                code="too_short",
+            )
+        if len(body) > maximum:
+            raise forms.ValidationError(
+                _("Your comment is %(length)s characters long; the limit is %(max)s.")
+                % {"length": len(body), "max": maximum},
+                code="too_long",
+            )
+        return body
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        self.cleaned_attachments = validate_attachments(files)
+        return files
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("commenter_type")
+            and cleaned["commenter_type"] != CommenterType.INDIVIDUAL
+            and not cleaned.get("organisation_name")
+        ):
+            self.add_error(
+                "organisation_name",
+                _("Please give the name of your organisation, business or agency."),
+            )
+        return cleaned
+
+    def field_errors_summary(self):
+        """Visible fields with errors, for the summary at the top of the form."""
+        return [field for field in self.visible_fields() if field.errors]
+
+    @property
+    def chosen_article(self):
+        return self.articles.get(self.cleaned_data.get("article") or WHOLE_DRAFT)
+
+
+def article_label(block):
+    return f"{block.value['number']}. {block.value['heading']}"
+
+
+def attachments_help_text():
+    return _("Up to %(count)s files of at most %(size)s MB each: %(kinds)s.") % {
+        "count": policycomms_settings.MAX_ATTACHMENTS,
+        "size": policycomms_settings.MAX_ATTACHMENT_MB,
+        "kinds": ", ".join(kind.upper() for kind in policycomms_settings.ATTACHMENT_KINDS),
+    }

@@ -4,11 +4,19 @@ Mount once, before Wagtail's catch-all::
 
     path("policycomms/", include("wagtail_policycomms.urls")),
 
-Pages themselves are served by Wagtail. Later features (comment receipts,
-email verification links) add their views here, so a portal that mounted this
-module once gets them without touching its URLconf again.
+Pages themselves are served by Wagtail; the comment form posts to its
+consultation page. Receipts, email verification links and the staff download
+of attachments live here.
 """
+
+from django.urls import path
+
+from . import views
 
 app_name = "wagtail_policycomms"
 
-urlpatterns = []
+urlpatterns = [
+    path("receipt/<str:token>/", views.receipt, name="receipt"),
+    path("verify/<str:token>/", views.verify, name="verify"),
+    path("attachments/<int:pk>/", views.download_attachment, name="attachment_download"),
+]

@@ -1,3 +1,11 @@
+from .comments import (
+    PII_FIELDS,
+    CommentAttachment,
+    CommenterType,
+    CommentStatus,
+    PublicComment,
+    ReceiptCounter,
+)
 from .consultation_status import ConsultationStatus
 from .consultations import ConsultationPage
 from .drafts import (
@@ -8,9 +16,18 @@ from .drafts import (
     DraftPolicyTopic,
 )
 from .index import PolicyIndexPage
+from .site_settings import ConsultationSettings, ModerationMode
 from .units import Sector, Unit
 
 __all__ = [
+    "PII_FIELDS",
+    "CommentAttachment",
+    "CommentStatus",
+    "CommenterType",
+    "ConsultationSettings",
+    "ModerationMode",
+    "PublicComment",
+    "ReceiptCounter",
     "ConsultationPage",
     "ConsultationStatus",
     "DocumentKind",

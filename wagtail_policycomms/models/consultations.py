@@ -3,8 +3,11 @@
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Count
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -144,15 +147,59 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
         if errors:
             raise ValidationError(errors)
 
-    @property
+    @cached_property
     def draft_policy(self):
         return self.get_parent().specific
 
-    def get_context(self, request, *args, **kwargs):
+    def serve(self, request, *args, **kwargs):
+        from ..views import never_cache_private, submit_comment
+
+        if request.method == "POST":
+            return submit_comment(request, self)
+        return never_cache_private(super().serve(request, *args, **kwargs))
+
+    def get_context(self, request, *args, comment_form=None, **kwargs):
+        from ..forms import CommentForm
+        from .site_settings import ConsultationSettings
+
         context = super().get_context(request, *args, **kwargs)
-        context["consultation_status"] = self.status
-        context["draft_policy"] = self.draft_policy
+        status = self.status
+        draft = self.draft_policy
+        if comment_form is None and status == ConsultationStatus.OPEN:
+            comment_on = request.GET.get("comment_on", "")
+            comment_form = CommentForm(
+                consultation=self, draft=draft, initial={"article": comment_on}
+            )
+        context.update(
+            consultation_status=status,
+            draft_policy=draft,
+            comment_form=comment_form,
+            consultation_settings=ConsultationSettings.for_request(request),
+            **self.published_comments_context(request, draft),
+        )
         return context
+
+    def published_comments_context(self, request, draft):
+        """One page of published comments, optionally on one article, and the counts."""
+        from .comments import PUBLISHED, RECEIVED, PublicComment
+
+        comments = PublicComment.objects.published().filter(consultation=self)
+        articles = {block.id: block for block in draft.articles}
+        article_filter = request.GET.get("article", "")
+        if article_filter in articles:
+            comments = comments.on_article(article_filter)
+        else:
+            article_filter = ""
+        paginator = Paginator(comments, policycomms_settings.COMMENTS_PAGE_SIZE)
+        counts = PublicComment.objects.filter(consultation=self).aggregate(
+            received=Count("pk", filter=RECEIVED), published=Count("pk", filter=PUBLISHED)
+        )
+        return {
+            "comments_page": paginator.get_page(request.GET.get("cpage")),
+            "comment_counts": counts,
+            "comment_article_filter": article_filter,
+            "commented_articles": draft.articles,
+        }
 
 
 # Wagtail derives a default template name for each concrete page class, so

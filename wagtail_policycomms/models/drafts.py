@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from ..blocks import DraftTextBlock
 from .base import COMMUNICATION_FEATURES, Page, PolicyCommsPageMixin, has_text
+from .consultation_status import ConsultationStatus
 from .consultations import ConsultationPage, pick_current_round
 
 
@@ -189,7 +190,11 @@ class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
         rounds = list(self.consultation_rounds())
         now = timezone.now()
         context["consultations"] = [(c, c.status_at(now)) for c in rounds]
-        context["current_consultation"] = pick_current_round(rounds, now)
+        current = pick_current_round(rounds, now)
+        context["current_consultation"] = current
+        context["open_consultation"] = (
+            current if current and current.status_at(now) == ConsultationStatus.OPEN else None
+        )
         context["related_documents"] = self.related_documents.select_related("document")
         return context
 

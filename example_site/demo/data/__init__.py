@@ -6,6 +6,7 @@ command runs, so their statuses are right whenever the demo is (re)loaded.
 """
 
 from . import draft_quality, draft_science_tasks, draft_startups, draft_technology
+from .comments import COMMENTS
 from .organisation import DEMO_PASSWORD, HOME_PAGE, INDEX_PAGE, SECTORS, UNITS, USERS
 
 # In the order they are created.
@@ -16,4 +17,13 @@ DRAFTS = [
     draft_quality.DRAFT,
 ]
 
-__all__ = ["DEMO_PASSWORD", "DRAFTS", "HOME_PAGE", "INDEX_PAGE", "SECTORS", "UNITS", "USERS"]
+__all__ = [
+    "COMMENTS",
+    "DEMO_PASSWORD",
+    "DRAFTS",
+    "HOME_PAGE",
+    "INDEX_PAGE",
+    "SECTORS",
+    "UNITS",
+    "USERS",
+]

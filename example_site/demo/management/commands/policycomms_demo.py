@@ -18,14 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from wagtail_policycomms.forms import article_label
 from wagtail_policycomms.models import (
     ConsultationPage,
     ConsultationStatus,
     DraftPolicyPage,
     PolicyIndexPage,
+    PublicComment,
+    ReceiptCounter,
     Sector,
     Unit,
 )
+from wagtail_policycomms.models.comments import text_hash
 
 from ... import data
 
@@ -53,6 +57,7 @@ class Command(BaseCommand):
             home = self.load_home_page()
             index = self.upsert_page(home, PolicyIndexPage, data.INDEX_PAGE)
             drafts = [self.load_draft(index, spec, units, sectors) for spec in data.DRAFTS]
+            self.load_comments(index)
         self.print_summary(index, drafts)
 
     # --- Units and users ---------------------------------------------------------------
@@ -172,6 +177,47 @@ class Command(BaseCommand):
         }
         return self.upsert_page(draft, ConsultationPage, fields)
 
+    # --- Comments ------------------------------------------------------------------------
+
+    def load_comments(self, index):
+        """Citizens' comments, found again by consultation, email and text on a re-run."""
+        created = 0
+        for spec in data.COMMENTS:
+            draft_slug, round_slug = spec["round"]
+            draft = DraftPolicyPage.objects.child_of(index).get(slug=draft_slug)
+            consultation = ConsultationPage.objects.child_of(draft).get(slug=round_slug)
+            article = next(
+                (b for b in draft.articles if b.value["number"] == spec["article"]), None
+            )
+            submitted_at = consultation.opens_at + timedelta(
+                days=spec["days_after_opening"], hours=2
+            )
+            if PublicComment.objects.filter(
+                consultation=consultation, email=spec["email"], text_hash=text_hash(spec["body"])
+            ).exists():
+                continue
+            PublicComment.objects.create(
+                consultation=consultation,
+                article_id=article.id if article else "",
+                article_heading=article_label(article) if article else "",
+                page_revision_id=draft.live_revision_id,
+                commenter_type=spec["commenter_type"],
+                display_name=spec["display_name"],
+                organisation_name=spec.get("organisation_name", ""),
+                email=spec["email"],
+                body=spec["body"],
+                publish_name=spec["publish_name"],
+                consent_given_at=submitted_at,
+                consent_notice_version="2026-01",
+                consent_purposes=["receive_and_answer_comment"],
+                status=spec["status"],
+                receipt_code=ReceiptCounter.next_code(submitted_at),
+                submitted_at=submitted_at,
+            )
+            created += 1
+        if self.verbosity >= 2 or created:
+            self.stdout.write(f"  comments: {created} created")
+
     def local_time(self, days_from_today, at):
         day = timezone.localdate(self.now) + timedelta(days=days_from_today)
         return timezone.make_aware(datetime.combine(day, at))
@@ -234,7 +280,8 @@ class Command(BaseCommand):
         write(self.style.SUCCESS("Demo content loaded."))
         write(
             f"  {Unit.objects.count()} units, {Sector.objects.count()} fields, "
-            f"{len(drafts)} draft policies, {len(rounds)} consultations ("
+            f"{len(drafts)} draft policies, {PublicComment.objects.count()} comments, "
+            f"{len(rounds)} consultations ("
             + ", ".join(f"{by_status[s]} {s.value}" for s in ConsultationStatus)
             + ")"
         )

@@ -1,0 +1,245 @@
+"""Public comments (ý kiến góp ý) on a consultation, their attachments and receipt codes.
+
+Named ``PublicComment`` because Wagtail core already has an editors' ``Comment``.
+Status changes go through ``wagtail_policycomms.moderation`` only.
+"""
+
+import hashlib
+import re
+import unicodedata
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..conf import policycomms_settings
+from ..uploads import attachment_storage, attachment_upload_to
+
+#: Fields holding commenters' personal data. Public pages, feeds, the API and
+#: exports without the personal-data permission leave them out; the retention
+#: purge blanks them. The name is shown only when the person chose to publish it
+#: (see ``PublicComment.public_author``).
+PII_FIELDS = ("display_name", "email", "phone", "address", "ip_address", "user_agent")
+
+
+class CommenterType(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    ORGANISATION = "organisation", _("Organisation")
+    BUSINESS = "business", _("Business")
+    AGENCY = "agency", _("Agency")
+
+
+class CommentStatus(models.TextChoices):
+    UNVERIFIED = "unverified", _("Awaiting email verification")
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SPAM = "spam", _("Spam")
+
+
+def normalise_text(text):
+    """The form a comment is stored in: NFC, trimmed, Windows line breaks unified."""
+    return unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").strip()
+
+
+def text_hash(text):
+    """Hash of the text with case and spacing folded: identical campaign comments collide."""
+    folded = re.sub(r"\s+", " ", normalise_text(text)).casefold()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+#: What the public may see: the single definition, used everywhere (also in
+#: aggregates, hence a Q object).
+PUBLISHED = Q(status=CommentStatus.APPROVED)
+#: Comments that reached the department: email verified (if asked) and not spam.
+RECEIVED = ~Q(status__in=[CommentStatus.UNVERIFIED, CommentStatus.SPAM])
+
+
+class PublicCommentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(PUBLISHED)
+
+    def received(self):
+        return self.filter(RECEIVED)
+
+    def on_article(self, article_id):
+        return self.filter(article_id=article_id)
+
+
+class PublicComment(models.Model):
+    consultation = models.ForeignKey(
+        "wagtail_policycomms.ConsultationPage",
+        verbose_name=_("consultation"),
+        on_delete=models.PROTECT,
+        related_name="public_comments",
+    )
+    article_id = models.CharField(
+        _("article"),
+        max_length=64,
+        blank=True,
+        help_text=_("Block id of the article commented on; empty for the whole draft."),
+    )
+    article_heading = models.CharField(
+        _("article heading when submitted"), max_length=600, blank=True
+    )
+    page_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        verbose_name=_("draft revision read"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    commenter_type = models.CharField(
+        _("commenter type"),
+        max_length=20,
+        choices=CommenterType.choices,
+        default=CommenterType.INDIVIDUAL,
+    )
+    display_name = models.CharField(_("name"), max_length=200, blank=True)
+    organisation_name = models.CharField(_("organisation name"), max_length=255, blank=True)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    body = models.TextField(_("comment"))
+    publish_name = models.BooleanField(_("publish my name"), default=False)
+
+    consent_given_at = models.DateTimeField(_("consent given at"))
+    consent_notice_version = models.CharField(_("privacy notice version"), max_length=50)
+    consent_purposes = models.JSONField(_("consent purposes"), default=list, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=CommentStatus.choices, default=CommentStatus.PENDING
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
+    receipt_code = models.CharField(_("receipt code"), max_length=32, unique=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    text_hash = models.CharField(_("text hash"), max_length=64, editable=False)
+    ip_address = models.CharField(_("IP address"), max_length=64, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=400, blank=True)
+
+    objects = PublicCommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("public comment")
+        verbose_name_plural = _("public comments")
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["consultation", "status", "-submitted_at"], name="pc_comment_queue"
+            ),
+            models.Index(fields=["status", "-submitted_at"], name="pc_comment_status"),
+            models.Index(fields=["consultation", "text_hash"], name="pc_comment_text_hash"),
+            models.Index(fields=["consultation", "article_id"], name="pc_comment_article"),
+            models.Index(fields=["submitted_at"], name="pc_comment_submitted"),
+        ]
+        constraints = [
+            # The same person sending the same text twice is stored once. Blank
+            # emails (after the retention purge) do not count.
+            models.UniqueConstraint(
+                fields=["consultation", "email", "text_hash"],
+                condition=~Q(email=""),
+                name="pc_comment_once_per_email",
+            ),
+        ]
+        permissions = [
+            ("view_personal_data", _("Can see commenters' personal data and attachments")),
+        ]
+
+    def __str__(self):
+        return self.receipt_code
+
+    def save(self, *args, **kwargs):
+        self.text_hash = text_hash(self.body)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_organisation(self):
+        return self.commenter_type != CommenterType.INDIVIDUAL
+
+    @property
+    def public_author(self):
+        """The name shown publicly: the person's only with consent, else 'Anonymous'."""
+        if self.is_organisation:
+            if self.publish_name and self.display_name:
+                return f"{self.display_name} ({self.organisation_name})"
+            return self.organisation_name
+        if self.publish_name and self.display_name:
+            return self.display_name
+        return _("Anonymous")
+
+
+class ReceiptCounter(models.Model):
+    """Last receipt number issued in a year; receipt codes restart at 1 each year."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("receipt counter")
+        verbose_name_plural = _("receipt counters")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+    @classmethod
+    def next_code(cls, moment=None):
+        """A new receipt code such as GY-2026-000123, safe under concurrent submissions.
+
+        The increment is one UPDATE, so the database serialises it; callers run
+        inside the transaction that stores the comment, so a refused comment
+        gives its number back.
+        """
+        year = timezone.localtime(moment or timezone.now()).year
+        with transaction.atomic():
+            if not cls.objects.filter(year=year).update(last_number=F("last_number") + 1):
+                try:
+                    with transaction.atomic():
+                        cls.objects.create(year=year, last_number=1)
+                except IntegrityError:
+                    cls.objects.filter(year=year).update(last_number=F("last_number") + 1)
+            number = cls.objects.get(year=year).last_number
+        return f"{policycomms_settings.RECEIPT_PREFIX}-{year}-{number:06d}"
+
+
+class CommentAttachment(models.Model):
+    """A file sent with a comment. Personal data: only staff with the permission fetch it."""
+
+    comment = models.ForeignKey(
+        PublicComment,
+        verbose_name=_("comment"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(
+        _("file"), storage=attachment_storage, upload_to=attachment_upload_to, max_length=255
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    @classmethod
+    def from_cleaned(cls, comment, cleaned):
+        """Store a file that passed ``uploads.validate_attachments``."""
+        attachment = cls(
+            comment=comment,
+            original_name=cleaned.original_name,
+            content_type=cleaned.content_type,
+            size=cleaned.size,
+            sha256=cleaned.sha256,
+        )
+        attachment.file.save(cleaned.original_name, cleaned.file, save=False)
+        attachment.save()
+        return attachment
