@@ -87,6 +87,8 @@ if '"taggit"' not in apps:
     # Every wagtail start template so far lists taggit; add it if one stops doing so.
     print('drop-in: "taggit" was not in INSTALLED_APPS, adding it')
     apps += '\n    "taggit",'
+if '"wagtail.contrib.settings"' not in apps:
+    apps += '\n    "wagtail.contrib.settings",'
 apps += '\n    "wagtail_policycomms",'
 text = text[: match.start(1)] + apps + text[match.end(1) :]
 text, n = re.subn(r'^TIME_ZONE = ".*"$', 'TIME_ZONE = "Asia/Ho_Chi_Minh"', text, flags=re.M)
