@@ -5,27 +5,37 @@ published revision, so ``live``, ``first_published_at`` and the page URL are
 what the public views see.
 """
 
+import io
 import itertools
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import docx
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 from wagtail.users.models import UserProfile
 
 from home.models import HomePage
+from wagtail_policycomms.antispam import make_form_token
 from wagtail_policycomms.models import (
+    CommentStatus,
     ConsultationPage,
     DraftPolicyDocument,
     DraftPolicyPage,
     PolicyIndexPage,
+    PublicComment,
+    ReceiptCounter,
     Sector,
     Unit,
 )
+from wagtail_policycomms.models.comments import text_hash
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 _sequence = itertools.count(1)
@@ -157,3 +167,119 @@ def attach_document(draft, document, kind, title=""):
     draft.related_documents.add(DraftPolicyDocument(document=document, kind=kind, title=title))
     draft.save_revision().publish()
     return draft
+
+
+# --- Public comments ------------------------------------------------------------------
+
+#: A comment long enough for the default length limits.
+COMMENT_BODY = "Đề nghị làm rõ phạm vi điều chỉnh của dự thảo đối với doanh nghiệp nhỏ."
+
+
+def form_token(age=timedelta(seconds=10)):
+    """A signed form timestamp as if the form had been loaded ``age`` ago."""
+    return make_form_token(timezone.now() - age)
+
+
+def comment_post_data(**overrides):
+    """What a browser posts for a valid comment on the whole draft; override any field.
+
+    A value of None leaves the field out, as a browser does with an unticked box.
+    """
+    data = {
+        "article": "",
+        "commenter_type": "individual",
+        "display_name": "Nguyễn Văn An",
+        "organisation_name": "",
+        "email": "an.nguyen@example.vn",
+        "phone": "0912 345 678",
+        "address": "Số 5 phố Hiến, Hưng Yên",
+        "body": COMMENT_BODY,
+        "publish_name": "on",
+        "consent": "on",
+        "website": "",
+    }
+    data.update(overrides)
+    if "form_token" not in data:
+        data["form_token"] = form_token()
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def _comment_defaults(consultation, n, now, kwargs):
+    kwargs.setdefault("body", f"Ý kiến số {n} về dự thảo, xin được xem xét.")
+    kwargs.setdefault("status", CommentStatus.APPROVED)
+    kwargs.setdefault("display_name", f"Người góp ý {n}")
+    kwargs.setdefault("email", f"nguoi{n}@example.vn")
+    kwargs.setdefault("submitted_at", now)
+    kwargs.setdefault("consent_given_at", kwargs["submitted_at"])
+    kwargs.setdefault("consent_notice_version", "2026-01")
+    kwargs.setdefault("consent_purposes", ["receive_and_answer_comment"])
+    return {"consultation": consultation, **kwargs}
+
+
+def make_comment(consultation, **kwargs):
+    """A stored comment (approved unless ``status`` says otherwise) with a real receipt code."""
+    fields = _comment_defaults(consultation, next(_sequence), timezone.now(), kwargs)
+    fields.setdefault("receipt_code", ReceiptCounter.next_code(fields["submitted_at"]))
+    return PublicComment.objects.create(**fields)
+
+
+def build_comments(consultation, count, **kwargs):
+    """``count`` unsaved comments for ``bulk_create``, which skips ``save()``: the text hash
+    and unique receipt codes are filled in here. Each is a minute older than the previous."""
+    now = timezone.now()
+    comments = []
+    for i in range(count):
+        n = next(_sequence)
+        fields = _comment_defaults(
+            consultation, n, now - timedelta(minutes=i), {"receipt_code": f"BULK-{n:08d}", **kwargs}
+        )
+        comment = PublicComment(**fields)
+        comment.text_hash = text_hash(comment.body)
+        comments.append(comment)
+    return comments
+
+
+# --- Small real files to attach -------------------------------------------------------
+
+
+def pdf_bytes():
+    return b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def png_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def docx_bytes():
+    buffer = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("Góp ý dự thảo")
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(name, content, content_type="application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def stored_files(location):
+    """Every file under a storage folder, as paths relative to it."""
+    root = Path(location)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def post_comment(client, page, capture_on_commit, files=None, **overrides):
+    """POST a comment to ``page`` as a browser would, running on-commit work (the emails).
+
+    ``capture_on_commit`` is pytest-django's ``django_capture_on_commit_callbacks``;
+    ``files`` is a list of uploads; extra request headers go in ``overrides`` as
+    ``HTTP_*`` / ``REMOTE_ADDR`` keys.
+    """
+    headers = {key: overrides.pop(key) for key in list(overrides) if key.isupper()}
+    data = comment_post_data(**overrides)
+    if files is not None:
+        data["attachments"] = files
+    with capture_on_commit(execute=True):
+        return client.post(page.url, data, **headers)

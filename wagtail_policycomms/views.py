@@ -16,7 +16,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.views.defaults import permission_denied
 from wagtail.admin.auth import require_admin_access
 
 from . import antispam, moderation, tasks
@@ -196,8 +198,13 @@ def receipt(request, token):
 # --- Email verification ----------------------------------------------------------------
 
 
+def _email_digest(email):
+    """Ties a link to the address without putting the address in the URL (and in logs)."""
+    return salted_hmac(VERIFY_SALT, email, algorithm="sha256").hexdigest()[:20]
+
+
 def verification_path(comment):
-    token = signing.dumps({"c": comment.pk, "e": comment.email}, salt=VERIFY_SALT, compress=True)
+    token = signing.dumps({"c": comment.pk, "h": _email_digest(comment.email)}, salt=VERIFY_SALT)
     return reverse("wagtail_policycomms:verify", args=[token])
 
 
@@ -215,7 +222,9 @@ def verify(request, token):
         )
     except signing.BadSignature as exc:
         raise Http404 from exc
-    comment = get_object_or_404(PublicComment, pk=payload["c"], email=payload["e"])
+    comment = get_object_or_404(PublicComment, pk=payload.get("c"))
+    if not constant_time_compare(_email_digest(comment.email), payload.get("h", "")):
+        raise Http404
     site_settings = ConsultationSettings.for_request(request)
     if moderation.verify_email(comment, site_settings):
         transaction.on_commit(
@@ -256,7 +265,9 @@ def render_message(request, title, message, status=200, **extra):
 def download_attachment(request, pk):
     """Attachments are personal data: only staff with the permission may fetch them."""
     if not request.user.has_perm("wagtail_policycomms.view_personal_data"):
-        raise PermissionDenied
+        # Returned, not raised: Wagtail turns a raised PermissionDenied into a redirect
+        # to the dashboard, which hides the refusal from whoever follows the link.
+        return permission_denied(request, PermissionDenied())
     attachment = get_object_or_404(CommentAttachment, pk=pk)
     response = FileResponse(
         attachment.file.open("rb"),
