@@ -5,6 +5,7 @@ looked up on each access so ``override_settings`` works in tests.
 """
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 DEFAULTS = {
     # Shortest consultation period, in days, before the editor is warned.
@@ -68,6 +69,17 @@ DEFAULTS = {
     "RECEIPT_LINK_MAX_AGE_HOURS": 24,
     # From address of receipt and verification emails (DEFAULT_FROM_EMAIL if None).
     "FROM_EMAIL": None,
+    # --- Moderation -------------------------------------------------------------------
+    # Reasons a moderator picks from when rejecting a comment: (code, label). The
+    # code is stored; keep codes stable when relabelling.
+    "REJECTION_REASONS": [
+        ("off_topic", _("Not about the draft")),
+        ("offensive", _("Offensive or abusive language")),
+        ("personal_data", _("Discloses other people's personal data")),
+        ("state_secret", _("Touches on state secrets")),
+        ("advertising", _("Advertising")),
+        ("other", _("Other")),
+    ],
 }
 
 

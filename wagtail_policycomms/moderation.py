@@ -1,15 +1,60 @@
-"""The only place that changes a comment's status.
+"""The only place that changes a comment's status, and that links answers to comments.
 
-Every change is one conditional UPDATE: it names the statuses it expects to
-find, so when two people act on the same comment at once the second one
-changes nothing and is told so, instead of overwriting the first.
+Every change is one conditional UPDATE: it names the statuses it expects to find,
+so when two moderators act on the same comment at once the second one changes
+nothing and is told so, instead of overwriting the first. The UPDATE stamps the
+rows it changed with a fresh ``last_action`` id, which is how they are logged to
+Wagtail's audit log afterwards, in chunks, without holding their ids in memory:
+a campaign group may have 100,000 members.
 """
 
+import uuid
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import ModelLogEntry
 
-from .models import CommentStatus, ModerationMode, PublicComment
+from .conf import policycomms_settings
+from .models import CommentResponse, CommentStatus, ModerationMode, PublicComment
+
+LOG_CHUNK = 2000
+
+#: Action code → (target status, statuses it may come from).
+TRANSITIONS = {
+    "approve": (
+        CommentStatus.APPROVED,
+        (CommentStatus.PENDING, CommentStatus.REJECTED, CommentStatus.SPAM),
+    ),
+    "reject": (
+        CommentStatus.REJECTED,
+        (CommentStatus.PENDING, CommentStatus.APPROVED, CommentStatus.SPAM),
+    ),
+    "spam": (
+        CommentStatus.SPAM,
+        (CommentStatus.PENDING, CommentStatus.APPROVED, CommentStatus.REJECTED),
+    ),
+    "pending": (
+        CommentStatus.PENDING,
+        (CommentStatus.APPROVED, CommentStatus.REJECTED, CommentStatus.SPAM),
+    ),
+}
+
+#: Audit-log action names this package registers (see wagtail_hooks.py).
+LOG_ACTIONS = {
+    "approve": "wagtail_policycomms.approve",
+    "reject": "wagtail_policycomms.reject",
+    "spam": "wagtail_policycomms.spam",
+    "pending": "wagtail_policycomms.pending",
+    "verify": "wagtail_policycomms.verify",
+    "answer": "wagtail_policycomms.answer",
+    "answer_publish": "wagtail_policycomms.answer_publish",
+    "answer_unpublish": "wagtail_policycomms.answer_unpublish",
+    "export": "wagtail_policycomms.export",
+    "synthesis": "wagtail_policycomms.synthesis",
+}
 
 
 class StatusConflict(Exception):
@@ -19,9 +64,32 @@ class StatusConflict(Exception):
         self.comment = comment
         self.expected = expected
         super().__init__(
-            _("Comment %(code)s has already been handled by someone else.")
-            % {"code": comment.receipt_code}
+            _(
+                "Comment %(code)s has already been handled by someone else: it is now "
+                "“%(status)s”. Nothing was changed."
+            )
+            % {"code": comment.receipt_code, "status": comment.get_status_display()}
         )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How many comments an action changed, and how many it left (already handled)."""
+
+    changed: int
+    skipped: int
+    action_id: uuid.UUID
+
+
+def rejection_reasons():
+    return list(policycomms_settings.REJECTION_REASONS)
+
+
+def reason_label(code):
+    return dict(rejection_reasons()).get(code, code)
+
+
+# --- New comments and email verification ------------------------------------------------
 
 
 def initial_status(site_settings):
@@ -37,25 +105,172 @@ def status_after_verification(site_settings):
     return CommentStatus.PENDING
 
 
-def _transition(comments, to_status, expected, **extra):
-    return comments.filter(status__in=expected).update(
-        status=to_status, status_changed_at=timezone.now(), **extra
-    )
-
-
 @transaction.atomic
 def verify_email(comment, site_settings):
     """Move an unverified comment into moderation (or publish it, in post-moderation).
 
     Returns False when it was already verified (a second click on the link).
     """
-    to_status = status_after_verification(site_settings)
-    changed = _transition(
-        PublicComment.objects.filter(pk=comment.pk),
-        to_status,
-        [CommentStatus.UNVERIFIED],
+    action_id = uuid.uuid4()
+    changed = PublicComment.objects.filter(pk=comment.pk, status=CommentStatus.UNVERIFIED).update(
+        status=status_after_verification(site_settings),
+        status_changed_at=timezone.now(),
         verified_at=timezone.now(),
+        last_action=action_id,
     )
     if changed:
+        _log(action_id, LOG_ACTIONS["verify"], user=None, data={})
         comment.refresh_from_db(fields=["status", "status_changed_at", "verified_at"])
     return bool(changed)
+
+
+# --- Moderation ---------------------------------------------------------------------------
+
+
+def moderate(comments, action, user, *, reason="", note="", expected=None):
+    """Apply ``action`` ("approve", "reject", "spam", "pending") to a queryset of comments.
+
+    ``expected`` narrows the statuses the comments may be found in (a single
+    action passes the status the moderator saw). Comments already handled are
+    skipped and counted; nothing is overwritten.
+    """
+    to_status, allowed = TRANSITIONS[action]
+    if expected is not None:
+        allowed = [status for status in allowed if status in set(expected)]
+    if action == "reject" and reason not in dict(rejection_reasons()):
+        raise ValueError(f"Unknown rejection reason: {reason!r}")
+    action_id = uuid.uuid4()
+    now = timezone.now()
+    with transaction.atomic():
+        total = comments.count()
+        changed = comments.filter(status__in=allowed).update(
+            status=to_status,
+            status_changed_at=now,
+            moderated_at=now,
+            moderated_by=user,
+            moderation_reason=reason if action == "reject" else "",
+            moderation_note=note,
+            last_action=action_id,
+        )
+        data = {"status": to_status.value}
+        if action == "reject":
+            data.update(reason=reason, reason_label=str(reason_label(reason)), note=note)
+        _log(action_id, LOG_ACTIONS[action], user=user, data=data, timestamp=now)
+    return Outcome(changed=changed, skipped=total - changed, action_id=action_id)
+
+
+def moderate_one(comment, action, user, *, seen_status, reason="", note=""):
+    """One comment, as the moderator saw it; raises StatusConflict if it changed meanwhile."""
+    outcome = moderate(
+        PublicComment.objects.filter(pk=comment.pk),
+        action,
+        user,
+        reason=reason,
+        note=note,
+        expected=[seen_status],
+    )
+    comment.refresh_from_db()
+    if not outcome.changed:
+        raise StatusConflict(comment, seen_status)
+    return outcome
+
+
+# --- Answers ------------------------------------------------------------------------------
+
+
+def answer(comments, user, *, disposition, text, answering_unit, response=None):
+    """Record one answer for comments of one consultation, replacing any earlier one.
+
+    Returns the CommentResponse. The comments keep their moderation status.
+    """
+    consultation_ids = set(comments.values_list("consultation_id", flat=True).distinct()[:2])
+    if len(consultation_ids) != 1:
+        raise ValueError("An answer covers comments of exactly one consultation.")
+    action_id = uuid.uuid4()
+    with transaction.atomic():
+        if response is None:
+            response = CommentResponse.objects.create(
+                consultation_id=consultation_ids.pop(),
+                disposition=disposition,
+                text=text,
+                answering_unit=answering_unit,
+                created_by=user,
+            )
+        else:
+            response.disposition = disposition
+            response.text = text
+            response.answering_unit = answering_unit
+            response.save()
+        comments.update(response=response, last_action=action_id)
+        _log(
+            action_id,
+            LOG_ACTIONS["answer"],
+            user=user,
+            data={
+                "response": response.pk,
+                "disposition": disposition,
+                "unit": answering_unit.name,
+            },
+        )
+    return response
+
+
+def set_answer_published(response, user, published):
+    """Moderators publish answers; a published answer shows under its comments."""
+    action_id = uuid.uuid4()
+    with transaction.atomic():
+        CommentResponse.objects.filter(pk=response.pk).update(
+            is_published=published, published_at=timezone.now() if published else None
+        )
+        PublicComment.objects.filter(response=response).update(last_action=action_id)
+        _log(
+            action_id,
+            LOG_ACTIONS["answer_publish" if published else "answer_unpublish"],
+            user=user,
+            data={"response": response.pk},
+        )
+    response.refresh_from_db()
+    return response
+
+
+def log_export(comments, user, what, data=None):
+    """Exports are audited on every exported comment: who took it out of the system, when."""
+    action_id = uuid.uuid4()
+    with transaction.atomic():
+        comments.order_by().update(last_action=action_id)
+        _log(action_id, LOG_ACTIONS[what], user=user, data=data or {})
+    return action_id
+
+
+# --- Audit log ----------------------------------------------------------------------------
+
+
+def _log(action_id, action, *, user, data, timestamp=None):
+    """One audit entry per changed comment, written in chunks."""
+    content_type = ContentType.objects.get_for_model(PublicComment)
+    timestamp = timestamp or timezone.now()
+    rows = (
+        PublicComment.objects.filter(last_action=action_id)
+        .values_list("pk", "receipt_code")
+        .order_by()
+        .iterator(chunk_size=LOG_CHUNK)
+    )
+    batch = []
+    for pk, code in rows:
+        batch.append(
+            ModelLogEntry(
+                content_type=content_type,
+                object_id=str(pk),
+                label=code,
+                action=action,
+                data=data,
+                timestamp=timestamp,
+                uuid=action_id,
+                user=user,
+            )
+        )
+        if len(batch) >= LOG_CHUNK:
+            ModelLogEntry.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        ModelLogEntry.objects.bulk_create(batch)

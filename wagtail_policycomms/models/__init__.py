@@ -3,6 +3,7 @@ from .comments import (
     CommentAttachment,
     CommenterType,
     CommentStatus,
+    CommentTheme,
     PublicComment,
     ReceiptCounter,
 )
@@ -16,13 +17,18 @@ from .drafts import (
     DraftPolicyTopic,
 )
 from .index import PolicyIndexPage
+from .responses import AnswerState, CommentResponse, Disposition
 from .site_settings import ConsultationSettings, ModerationMode
 from .units import Sector, Unit
 
 __all__ = [
     "PII_FIELDS",
     "CommentAttachment",
+    "AnswerState",
+    "CommentResponse",
     "CommentStatus",
+    "CommentTheme",
+    "Disposition",
     "CommenterType",
     "ConsultationSettings",
     "ModerationMode",

@@ -8,10 +8,13 @@ import hashlib
 import re
 import unicodedata
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 
 from ..conf import policycomms_settings
 from ..uploads import attachment_storage, attachment_upload_to
@@ -65,6 +68,21 @@ class PublicCommentQuerySet(models.QuerySet):
 
     def on_article(self, article_id):
         return self.filter(article_id=article_id)
+
+    def with_answer_state(self, state):
+        from .responses import AnswerState
+
+        if state == AnswerState.NONE:
+            return self.filter(response__isnull=True)
+        if state == AnswerState.DRAFT:
+            return self.filter(response__isnull=False, response__is_published=False)
+        if state == AnswerState.PUBLISHED:
+            return self.filter(response__is_published=True)
+        return self
+
+    def duplicates_of(self, comment):
+        """The comment's group: same normalised text on the same consultation."""
+        return self.filter(consultation_id=comment.consultation_id, text_hash=comment.text_hash)
 
 
 class PublicComment(models.Model):
@@ -120,6 +138,36 @@ class PublicComment(models.Model):
     ip_address = models.CharField(_("IP address"), max_length=64, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=400, blank=True)
 
+    # Moderation: written only by wagtail_policycomms.moderation.
+    moderation_reason = models.CharField(_("reason"), max_length=50, blank=True)
+    moderation_note = models.TextField(_("moderator's note"), blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    #: Stamped by each moderation UPDATE, so the rows it changed can be logged
+    #: without holding their ids in memory (a group may have 100,000 members).
+    last_action = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
+    response = models.ForeignKey(
+        "wagtail_policycomms.CommentResponse",
+        verbose_name=_("answer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    themes = TaggableManager(
+        through="wagtail_policycomms.CommentTheme",
+        verbose_name=_("themes"),
+        blank=True,
+        help_text=_("Themes for analysis, such as the part of the draft or the interest raised."),
+    )
+
     objects = PublicCommentQuerySet.as_manager()
 
     class Meta:
@@ -146,6 +194,9 @@ class PublicComment(models.Model):
         ]
         permissions = [
             ("view_personal_data", _("Can see commenters' personal data and attachments")),
+            ("moderate_publiccomment", _("Can moderate comments and publish answers")),
+            ("answer_publiccomment", _("Can answer comments on the own unit's drafts")),
+            ("export_publiccomment", _("Can export comments and synthesis reports")),
         ]
 
     def __str__(self):
@@ -154,6 +205,18 @@ class PublicComment(models.Model):
     def save(self, *args, **kwargs):
         self.text_hash = text_hash(self.body)
         super().save(*args, **kwargs)
+
+    @property
+    def answer_state(self):
+        from .responses import AnswerState
+
+        if self.response_id is None:
+            return AnswerState.NONE
+        return AnswerState.PUBLISHED if self.response.is_published else AnswerState.DRAFT
+
+    @property
+    def excerpt(self):
+        return self.body if len(self.body) <= 120 else self.body[:119] + "…"
 
     @property
     def is_organisation(self):
@@ -169,6 +232,16 @@ class PublicComment(models.Model):
         if self.publish_name and self.display_name:
             return self.display_name
         return _("Anonymous")
+
+
+class CommentTheme(TaggedItemBase):
+    content_object = models.ForeignKey(
+        PublicComment, on_delete=models.CASCADE, related_name="tagged_themes"
+    )
+
+    class Meta:
+        verbose_name = _("comment theme")
+        verbose_name_plural = _("comment themes")
 
 
 class ReceiptCounter(models.Model):
