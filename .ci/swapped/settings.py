@@ -16,6 +16,7 @@ WAGTAILADMIN_BASE_URL = "http://localhost"
 INSTALLED_APPS = [
     "wagtail.test.basepage",
     "wagtail_policycomms",
+    "wagtail.contrib.settings",
     "wagtail.documents",
     "wagtail.images",
     "wagtail.search",
@@ -57,3 +58,5 @@ DATABASES = {
     }
 }
 STATIC_URL = "/static/"
+MEDIA_ROOT = os.path.join(os.path.dirname(__file__), "media")
+MEDIA_URL = "/media/"
