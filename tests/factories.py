@@ -283,3 +283,97 @@ def post_comment(client, page, capture_on_commit, files=None, **overrides):
         data["attachments"] = files
     with capture_on_commit(execute=True):
         return client.post(page.url, data, **headers)
+
+
+# --- Staff, answers and themes (exports and synthesis report) -------------------------
+
+
+def make_staff(username=None, perms=(), *, language="en"):
+    """A Wagtail admin user (not a superuser) with only the given "app_label.codename"
+    permissions, whose admin speaks ``language``."""
+    from django.contrib.auth.models import Permission
+
+    user = make_user(username)
+    for perm in ("wagtailadmin.access_admin", *perms):
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+    return user
+
+
+def answer_comments(comments, *, disposition="accepted", text=None, unit=None, published=False):
+    """Answer a queryset of comments of one consultation through the moderation module."""
+    from wagtail_policycomms import moderation
+
+    response = moderation.answer(
+        comments,
+        None,
+        disposition=disposition,
+        text=text or "Tiếp thu, đã chỉnh sửa dự thảo theo ý kiến góp ý.",
+        answering_unit=unit or make_unit(),
+    )
+    if published:
+        moderation.set_answer_published(response, None, True)
+    return response
+
+
+def tag_comments(comments, *names):
+    """Tag each comment with the themes ``names`` in a few queries (no save per comment)."""
+    from taggit.models import Tag
+
+    from wagtail_policycomms.models import CommentTheme
+
+    tags = [Tag.objects.get_or_create(name=name)[0] for name in names]
+    CommentTheme.objects.bulk_create(
+        [CommentTheme(content_object=comment, tag=tag) for comment in comments for tag in tags]
+    )
+
+
+# --- Moderation queue -----------------------------------------------------------------
+
+VIEW_COMMENTS = "wagtail_policycomms.view_publiccomment"
+MODERATE = "wagtail_policycomms.moderate_publiccomment"
+VIEW_PERSONAL_DATA = "wagtail_policycomms.view_personal_data"
+
+
+def make_moderator(username=None, *, moderate=True, personal_data=True, language="en"):
+    """Staff of the Information Centre: sees the queue; moderates and sees personal data
+    unless told otherwise. Their admin speaks English, so messages can be asserted."""
+    perms = [VIEW_COMMENTS]
+    if moderate:
+        perms.append(MODERATE)
+    if personal_data:
+        perms.append(VIEW_PERSONAL_DATA)
+    return make_staff(username, perms, language=language)
+
+
+def make_duplicates(consultation, count, body=COMMENT_BODY, **kwargs):
+    """``count`` identical comments (one campaign group) stored with one bulk INSERT."""
+    from wagtail_policycomms.models import PublicComment
+
+    return PublicComment.objects.bulk_create(
+        build_comments(consultation, count, body=body, **kwargs)
+    )
+
+
+def attach_file(comment, name="gop-y.pdf", content=None, content_type="application/pdf"):
+    """A stored attachment, as the comment form leaves it after its checks."""
+    import hashlib
+
+    from wagtail_policycomms.models import CommentAttachment
+
+    content = pdf_bytes() if content is None else content
+    attachment = CommentAttachment(
+        comment=comment,
+        original_name=name,
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    attachment.file.save(name, ContentFile(content), save=False)
+    attachment.save()
+    return attachment

@@ -183,7 +183,9 @@ def answer(comments, user, *, disposition, text, answering_unit, response=None):
 
     Returns the CommentResponse. The comments keep their moderation status.
     """
-    consultation_ids = set(comments.values_list("consultation_id", flat=True).distinct()[:2])
+    consultation_ids = set(
+        comments.order_by().values_list("consultation_id", flat=True).distinct()[:2]
+    )
     if len(consultation_ids) != 1:
         raise ValueError("An answer covers comments of exactly one consultation.")
     action_id = uuid.uuid4()

@@ -1,10 +1,21 @@
 """Admin screens, built on Wagtail's own snippet viewsets."""
 
+from django.contrib.admin.utils import quote
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Sector, Unit
+from .admin_filters import PublicCommentFilterSet
+from .admin_groups import CommentGroupIndexView, GroupModerateView
+from .admin_permissions import comment_permission_policy
+from .admin_views import (
+    ModerateCommentView,
+    PublicCommentHistoryView,
+    PublicCommentIndexView,
+    PublicCommentInspectView,
+)
+from .models import PublicComment, Sector, Unit
 
 
 class UnitViewSet(SnippetViewSet):
@@ -51,3 +62,104 @@ class PolicyCommsViewSetGroup(SnippetViewSetGroup):
     menu_icon = "doc-full-inverse"
     menu_label = _("Policy consultation")
     menu_name = "policycomms"
+
+
+class PublicCommentURLFinder:
+    """Admin links to a comment (site history, bulk confirmation) open its inspect view:
+    comments are never edited in the admin."""
+
+    def __init__(self, user=None):
+        self.user = user
+
+    def get_edit_url(self, instance):
+        if self.user is None or comment_permission_policy.user_has_permission(self.user, "view"):
+            return reverse(
+                PublicComment.snippet_viewset.get_url_name("inspect"), args=(quote(instance.pk),)
+            )
+
+
+class PublicCommentViewSet(SnippetViewSet):
+    """The moderation queue, "Góp ý" in the menu: its own top-level item, opening on pending
+    comments. No add, edit, copy or delete views are offered (see admin_permissions)."""
+
+    model = PublicComment
+    icon = "comment"
+    menu_label = _("Comments")
+    menu_name = "policycomms_comments"
+    menu_order = 250
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_per_page = 50
+    ordering = "-submitted_at"
+    filterset_class = PublicCommentFilterSet
+    # Searched through the ORM (see admin_filters.search_comments); listing these
+    # fields turns the search box on.
+    search_fields = ["body", "display_name", "organisation_name", "receipt_code"]
+    search_backend_name = None
+    index_view_class = PublicCommentIndexView
+    index_template_name = "wagtail_policycomms/admin/comments/index.html"
+    inspect_template_name = "wagtail_policycomms/admin/comments/inspect.html"
+    inspect_view_class = PublicCommentInspectView
+    history_view_class = PublicCommentHistoryView
+
+    @property
+    def permission_policy(self):
+        # Wagtail 7.4 asks the viewset; Wagtail 8 its registry (admin_permissions).
+        return comment_permission_policy
+
+    @property
+    def url_finder_class(self):
+        return PublicCommentURLFinder
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            moderate_url_name=self.get_url_name("moderate"),
+            groups_url_name=self.get_url_name("groups"),
+            group_moderate_url_name=self.get_url_name("group_moderate"),
+            list_url_name=self.get_url_name("list"),
+            **kwargs,
+        )
+
+    def get_history_view_kwargs(self, **kwargs):
+        # The history's "edit" links lead to the inspect view.
+        return super().get_history_view_kwargs(edit_url_name=self.get_url_name("inspect"), **kwargs)
+
+    def get_inspect_view_kwargs(self, **kwargs):
+        return super().get_inspect_view_kwargs(
+            history_url_name=self.get_url_name("history"), **kwargs
+        )
+
+    @property
+    def moderate_view(self):
+        return self.construct_view(ModerateCommentView)
+
+    @property
+    def groups_view(self):
+        return self.construct_view(
+            CommentGroupIndexView,
+            index_url_name=self.get_url_name("groups"),
+            index_results_url_name=self.get_url_name("groups_results"),
+        )
+
+    @property
+    def groups_results_view(self):
+        return self.construct_view(
+            CommentGroupIndexView,
+            index_url_name=self.get_url_name("groups"),
+            index_results_url_name=self.get_url_name("groups_results"),
+            results_only=True,
+        )
+
+    @property
+    def group_moderate_view(self):
+        return self.construct_view(GroupModerateView)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("moderate/<int:pk>/<slug:action>/", self.moderate_view, name="moderate"),
+            path("groups/", self.groups_view, name="groups"),
+            path("groups/results/", self.groups_results_view, name="groups_results"),
+            path("groups/<int:pk>/<slug:action>/", self.group_moderate_view, name="group_moderate"),
+        ]

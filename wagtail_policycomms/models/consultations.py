@@ -183,7 +183,11 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
         """One page of published comments, optionally on one article, and the counts."""
         from .comments import PUBLISHED, RECEIVED, PublicComment
 
-        comments = PublicComment.objects.published().filter(consultation=self)
+        comments = (
+            PublicComment.objects.published()
+            .filter(consultation=self)
+            .select_related("response", "response__answering_unit")
+        )
         articles = {block.id: block for block in draft.articles}
         article_filter = request.GET.get("article", "")
         if article_filter in articles:

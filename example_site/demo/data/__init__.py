@@ -6,6 +6,7 @@ command runs, so their statuses are right whenever the demo is (re)loaded.
 """
 
 from . import draft_quality, draft_science_tasks, draft_startups, draft_technology
+from .answers import ANSWERS
 from .comments import COMMENTS
 from .organisation import DEMO_PASSWORD, HOME_PAGE, INDEX_PAGE, SECTORS, UNITS, USERS
 
@@ -18,6 +19,7 @@ DRAFTS = [
 ]
 
 __all__ = [
+    "ANSWERS",
     "COMMENTS",
     "DEMO_PASSWORD",
     "DRAFTS",

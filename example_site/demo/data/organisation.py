@@ -6,6 +6,8 @@ và Công nghệ") are used with the plan's exact names; the professional divisi
 and phone number here is fictitious.
 """
 
+from wagtail_policycomms.permissions import COORDINATORS, DRAFTING_EDITORS, MODERATORS
+
 DEMO_PASSWORD = "demo-policycomms-2026"
 
 DEPARTMENT = "Sở Khoa học và Công nghệ tỉnh Hưng Yên"
@@ -106,7 +108,7 @@ USERS = [
         "last_name": "Hà",
         "email": "bientap@sokhcn.hungyen.gov.vn",
         "superuser": False,
-        "groups": ["Editors"],
+        "groups": [DRAFTING_EDITORS],
         "unit": TECHNOLOGY_DIVISION,
         "role": "Biên tập – chuyên viên Phòng CN&ĐMST, đơn vị soạn thảo",
     },
@@ -116,7 +118,7 @@ USERS = [
         "last_name": "Đức",
         "email": "kiemduyet@sokhcn.hungyen.gov.vn",
         "superuser": False,
-        "groups": ["Moderators"],
+        "groups": [MODERATORS],
         "unit": INFORMATION_CENTRE,
         "role": "Kiểm duyệt – Trung tâm Thông tin",
     },
@@ -126,7 +128,7 @@ USERS = [
         "last_name": "Hùng",
         "email": "dieuphoi@sokhcn.hungyen.gov.vn",
         "superuser": False,
-        "groups": ["Editors"],
+        "groups": [COORDINATORS],
         "unit": INSPECTORATE,
         "role": "Điều phối – Thanh tra Sở",
     },

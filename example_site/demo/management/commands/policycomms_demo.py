@@ -1,7 +1,8 @@
 """Load the Vietnamese demo content: ``python example_site/manage.py policycomms_demo``.
 
-The department's units, fields and one user per role; a home page, the draft-policy
-section, draft policies and their consultation rounds. Idempotent: everything is
+The department's units, fields and one user per role, in the package's staff groups
+(``policycomms_setup_groups``); a home page, the draft-policy section, draft policies,
+their consultation rounds, citizens' comments and a few answers. Idempotent: everything is
 found by a stable key (unit and field name, username, page slug under its parent) and
 updated in place, so running it again adds nothing. Consultation dates are relative to
 today, so each run also moves them to keep one round open, one upcoming and one closed.
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from wagtail_policycomms import moderation
 from wagtail_policycomms.forms import article_label
 from wagtail_policycomms.models import (
     ConsultationPage,
@@ -30,6 +32,7 @@ from wagtail_policycomms.models import (
     Unit,
 )
 from wagtail_policycomms.models.comments import text_hash
+from wagtail_policycomms.permissions import setup_groups
 
 from ... import data
 
@@ -56,8 +59,11 @@ class Command(BaseCommand):
             self.actor = next(user for user in users if user.is_superuser)
             home = self.load_home_page()
             index = self.upsert_page(home, PolicyIndexPage, data.INDEX_PAGE)
+            # After the index page: the groups get their page permissions on it.
+            self.load_groups(users)
             drafts = [self.load_draft(index, spec, units, sectors) for spec in data.DRAFTS]
             self.load_comments(index)
+            self.load_answers(index, users)
         self.print_summary(index, drafts)
 
     # --- Units and users ---------------------------------------------------------------
@@ -80,20 +86,19 @@ class Command(BaseCommand):
         user.is_staff = spec["superuser"]  # only the superuser uses Django's own admin
         user.set_password(data.DEMO_PASSWORD)  # reset on every run
         user.save()
-        for name in spec["groups"]:
-            group = Group.objects.filter(name=name).first()
-            if group is None:
-                self.stderr.write(
-                    self.style.WARNING(
-                        f"Wagtail's {name!r} group is missing: {user.username} gets no "
-                        "admin access from it."
-                    )
-                )
-                continue
-            user.groups.add(group)
         if spec["unit"]:
             units[spec["unit"]].members.add(user)
         return user
+
+    def load_groups(self, users):
+        """The package's staff groups (policycomms_setup_groups), each demo user in theirs."""
+        done = setup_groups()
+        if self.verbosity >= 2:
+            for line in done:
+                self.stdout.write(f"  {line}")
+        groups = {group.name: group for group in Group.objects.all()}
+        for user, spec in zip(users, data.USERS, strict=True):
+            user.groups.set([groups[name] for name in spec["groups"]])
 
     # --- Pages ---------------------------------------------------------------------------
 
@@ -217,6 +222,32 @@ class Command(BaseCommand):
             created += 1
         if self.verbosity >= 2 or created:
             self.stdout.write(f"  comments: {created} created")
+
+    def load_answers(self, index, users):
+        """The drafting editor's answers; the moderator publishes some. An answered
+        comment is left alone on a re-run, so changes made in the demo are kept."""
+        by_name = {user.username: user for user in users}
+        editor, moderator = by_name["bientap"], by_name["kiemduyet"]
+        created = 0
+        for spec in data.ANSWERS:
+            draft_slug, round_slug = spec["round"]
+            draft = DraftPolicyPage.objects.child_of(index).get(slug=draft_slug)
+            consultation = ConsultationPage.objects.child_of(draft).get(slug=round_slug)
+            comments = PublicComment.objects.filter(consultation=consultation, email=spec["email"])
+            if not comments.exists() or comments.filter(response__isnull=False).exists():
+                continue
+            response = moderation.answer(
+                comments,
+                editor,
+                disposition=spec["disposition"],
+                text=spec["text"],
+                answering_unit=draft.drafting_unit,
+            )
+            if spec["published"]:
+                moderation.set_answer_published(response, moderator, True)
+            created += 1
+        if self.verbosity >= 2 or created:
+            self.stdout.write(f"  answers: {created} created")
 
     def local_time(self, days_from_today, at):
         day = timezone.localdate(self.now) + timedelta(days=days_from_today)

@@ -1,0 +1,344 @@
+"""Comment exports: every matching comment, Vietnamese intact, formulas neutralised,
+personal data only with the permission, refused without the export permission, audited.
+
+The export view is mounted by a URLconf local to this module (the package's
+``get_admin_urls()`` under ``admin/``), as the ``register_admin_urls`` hook mounts it.
+"""
+
+import codecs
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import include, path, reverse
+from django.utils import timezone, translation
+from wagtail.models import ModelLogEntry
+from wagtail.snippets.views.snippets import IndexView
+
+from portal import urls as portal_urls
+from tests import factories
+from wagtail_policycomms import exports
+from wagtail_policycomms.models import CommentStatus, PublicComment
+from wagtail_policycomms.models.comments import CommentAttachment
+
+urlpatterns = [path("admin/", include(exports.get_admin_urls())), *portal_urls.urlpatterns]
+pytestmark = pytest.mark.urls(__name__)
+
+EXPORT = "wagtail_policycomms.export_publiccomment"
+PERSONAL = "wagtail_policycomms.view_personal_data"
+VIEW = "wagtail_policycomms.view_publiccomment"
+ARTICLE_ID = "a1b2c3d4-0000-4000-8000-000000000001"
+ARTICLE_HEADING = "Điều 1. Phạm vi điều chỉnh"
+
+
+@pytest.fixture
+def draft(index):
+    return factories.make_draft(
+        index,
+        title="Dự thảo Nghị quyết quy định mức thu phí thẩm định",
+        articles=[factories.article("Điều 1", "Phạm vi điều chỉnh", block_id=ARTICLE_ID)],
+    )
+
+
+@pytest.fixture
+def consultation(draft):
+    return factories.make_round_with_status(draft, "open", title="Lấy ý kiến lần 1")
+
+
+@pytest.fixture
+def exporter(db):
+    return factories.make_staff("exporter", [EXPORT])
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def export_url(export_format, **params):
+    params.setdefault("status", "")  # every status (the queue alone opens on pending)
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return reverse("wagtail_policycomms_comment_export", args=[export_format]) + "?" + query
+
+
+def content_of(response):
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content)
+
+
+def csv_rows(user, **params):
+    raw = content_of(client_for(user).get(export_url("csv", **params)))
+    assert raw.startswith(codecs.BOM_UTF8)
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def xlsx_rows(user, **params):
+    response = client_for(user).get(export_url("xlsx", **params))
+    assert response["Content-Type"] == exports.XLSX_CONTENT_TYPE
+    sheet = openpyxl.load_workbook(io.BytesIO(content_of(response))).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def by_column(rows):
+    """Rows as dicts keyed by heading, from the heading row."""
+    heading, *body = rows
+    return [dict(zip(heading, row, strict=True)) for row in body]
+
+
+def english(label):
+    with translation.override("en"):
+        return str(label)
+
+
+# --- Content ----------------------------------------------------------------------------
+
+
+def test_csv_has_a_bom_and_keeps_vietnamese(exporter, consultation):
+    factories.make_comment(consultation, body="Đề nghị bổ sung quy định về miễn, giảm phí.")
+    response = client_for(exporter).get(export_url("csv", consultation=consultation.pk))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="gop-y-')
+    raw = content_of(response)
+    assert raw[:3] == codecs.BOM_UTF8
+    text = raw[3:].decode("utf-8")
+    assert "Đề nghị bổ sung quy định về miễn, giảm phí." in text
+    assert "Dự thảo Nghị quyết quy định mức thu phí thẩm định" in text
+    assert "Lấy ý kiến lần 1" in text
+
+
+def test_every_matching_comment_is_exported_with_status_article_and_answer(
+    exporter, consultation, draft
+):
+    statuses = [CommentStatus.APPROVED, CommentStatus.PENDING, CommentStatus.REJECTED]
+    comments = factories.build_comments(consultation, 250)
+    for i, comment in enumerate(comments):
+        comment.status = statuses[i % 3]
+        if i % 2:
+            comment.article_id, comment.article_heading = ARTICLE_ID, ARTICLE_HEADING
+    PublicComment.objects.bulk_create(comments)
+    answered = PublicComment.objects.filter(consultation=consultation, article_id=ARTICLE_ID)
+    factories.answer_comments(
+        answered, disposition="partly_accepted", text="Tiếp thu một phần.", published=True
+    )
+    other = factories.make_round_with_status(draft, "closed")
+    factories.make_comment(other, body="Ý kiến của một đợt khác, không thuộc bộ lọc.")
+
+    for rows in (csv_rows(exporter, consultation=consultation.pk),
+                 xlsx_rows(exporter, consultation=consultation.pk)):  # fmt: skip
+        exported = by_column(rows)
+        assert len(exported) == 250
+        stored = {
+            c.receipt_code: c for c in PublicComment.objects.filter(consultation=consultation)
+        }
+        assert {row["Receipt code"] for row in exported} == set(stored)
+        for row in exported:
+            comment = stored[row["Receipt code"]]
+            assert row["Status"] == english(CommentStatus(comment.status).label)
+            assert row["Consultation"] == "Lấy ý kiến lần 1"
+            assert row["Draft policy"] == draft.title
+            assert row["Submitted"] == timezone.localtime(comment.submitted_at).strftime(
+                "%d/%m/%Y %H:%M"
+            )
+            if comment.article_id:
+                assert row["Article"] == ARTICLE_HEADING
+                assert row["Link to the article"] == f"{draft.full_url}#article-{ARTICLE_ID}"
+                assert row["Answer disposition"] == "Partly accepted"
+                assert row["Answer"] == "Tiếp thu một phần."
+                assert row["Answer published"] == "Yes"
+            else:
+                assert row["Article"] in ("", None)
+                assert row["Answer"] in ("", None)
+                assert row["Answer published"] == "No"
+
+
+def test_moderation_themes_and_duplicate_groups_are_exported(exporter, consultation, editor):
+    from wagtail_policycomms import moderation
+
+    campaign = [factories.make_comment(consultation, body="Giữ nguyên mức phí cũ.") for _ in "abc"]
+    lone = factories.make_comment(consultation, body="Một ý kiến riêng.", status="pending")
+    moderation.moderate(
+        PublicComment.objects.filter(pk=lone.pk),
+        "reject",
+        editor,
+        reason="off_topic",
+        note="Lạc đề",
+    )
+    factories.tag_comments(campaign[:1], "Mức phí", "Doanh nghiệp")
+
+    rows = {row["Receipt code"]: row for row in by_column(csv_rows(exporter))}
+    assert rows[campaign[0].receipt_code]["Themes"] == "Doanh nghiệp, Mức phí"
+    assert all(rows[c.receipt_code]["Comments with the same text"] == "3" for c in campaign)
+    assert rows[lone.receipt_code]["Comments with the same text"] == "1"
+    assert rows[lone.receipt_code]["Reason"] == "Not about the draft"
+    assert rows[lone.receipt_code]["Moderator's note"] == "Lạc đề"
+    assert rows[lone.receipt_code]["Moderator"] == "editor"
+    grouped = by_column(csv_rows(exporter, duplicates="grouped"))
+    assert sorted(row["Receipt code"] for row in grouped) == sorted(
+        c.receipt_code for c in campaign
+    )
+
+
+FORMULAS = ["=SUM(1,2)", "+84912345678 gọi lại", "-1+2", "@cmd|' /C calc'!A0", "\tTab đầu"]
+
+
+def test_formula_like_cells_are_neutralised_in_csv_and_xlsx(exporter, consultation):
+    for body in FORMULAS:
+        factories.make_comment(consultation, body=body)
+    factories.make_comment(consultation, body="Bình thường, không phải công thức.")
+
+    for rows in (csv_rows(exporter), xlsx_rows(exporter)):
+        bodies = {row["Comment"] for row in by_column(rows)}
+        assert bodies == {"'" + body for body in FORMULAS} | {"Bình thường, không phải công thức."}
+
+    response = client_for(exporter).get(export_url("xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(content_of(response))).active
+    cells = [row[8] for row in sheet.iter_rows(min_row=2)]
+    formula = next(cell for cell in cells if "SUM" in cell.value)
+    assert formula.data_type == "s"
+    assert formula.value == "'=SUM(1,2)"
+
+
+# --- Personal data ----------------------------------------------------------------------
+
+SECRETS = {
+    "display_name": "Trần Thị Kín Đáo",
+    "email": "kin.dao@example.vn",
+    "phone": "0987 654 321",
+    "address": "Số 9 ngõ Vắng, Hưng Yên",
+    "ip_address": "203.113.7.0",
+    "user_agent": "Mozilla/5.0 (BíMật)",
+}
+PERSONAL_HEADINGS = ["Email", "Phone", "Address", "IP address", "User agent", "Attachments"]
+
+
+@pytest.fixture
+def private_comment(consultation):
+    comment = factories.make_comment(consultation, publish_name=False, **SECRETS)
+    attachment = CommentAttachment(
+        comment=comment,
+        original_name="ho-so-ca-nhan-kin-dao.pdf",
+        content_type="application/pdf",
+        size=len(factories.pdf_bytes()),
+        sha256="0" * 64,
+    )
+    attachment.file.save("x.pdf", ContentFile(factories.pdf_bytes()), save=False)
+    attachment.save()
+    return comment
+
+
+def test_personal_data_is_left_out_without_the_permission(exporter, private_comment):
+    for rows in (csv_rows(exporter), xlsx_rows(exporter)):
+        assert not set(PERSONAL_HEADINGS) & set(rows[0])
+        assert by_column(rows)[0]["Name or organisation"] == "Anonymous"
+        text = "\n".join(str(value) for row in rows for value in row if value is not None)
+        for secret in [*SECRETS.values(), "ho-so-ca-nhan-kin-dao.pdf"]:
+            assert secret not in text
+    # Searching by a hidden name would reveal it: names are searched only with the permission.
+    assert len(csv_rows(exporter, q="Kín Đáo")) == 1
+
+
+def test_personal_data_is_exported_with_the_permission(private_comment):
+    user = factories.make_staff("dpo", [EXPORT, PERSONAL])
+    for rows in (csv_rows(user), xlsx_rows(user)):
+        assert rows[0][-6:] == PERSONAL_HEADINGS
+        row = by_column(rows)[0]
+        assert row["Name or organisation"] == "Trần Thị Kín Đáo"
+        assert row["Email"] == "kin.dao@example.vn"
+        assert row["Phone"] == "0987 654 321"
+        assert row["IP address"] == "203.113.7.0"
+        assert row["Attachments"] == "ho-so-ca-nhan-kin-dao.pdf"
+    assert len(csv_rows(user, q="Kín Đáo")) == 2
+
+
+# --- Permission, audit, queries ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_export_is_refused_without_the_export_permission(consultation, export_format):
+    factories.make_comment(consultation)
+    moderator = factories.make_staff("moderator", [PERSONAL])
+    response = client_for(moderator).get(export_url(export_format))
+    assert response.status_code == 403
+    assert not ModelLogEntry.objects.filter(action="wagtail_policycomms.export").exists()
+    anonymous = Client().get(export_url(export_format))
+    assert anonymous.status_code == 302  # to the admin login
+
+
+def test_every_exported_comment_is_audited(exporter, consultation, draft):
+    exported = [factories.make_comment(consultation) for _ in range(4)]
+    other = factories.make_comment(factories.make_round_with_status(draft, "closed"))
+    content_of(client_for(exporter).get(export_url("xlsx", consultation=consultation.pk)))
+
+    entries = ModelLogEntry.objects.filter(action="wagtail_policycomms.export")
+    assert sorted(int(e.object_id) for e in entries) == sorted(c.pk for c in exported)
+    assert str(other.pk) not in {e.object_id for e in entries}
+    entry = entries.first()
+    assert entry.user == exporter
+    assert entry.data["format"] == "xlsx"
+    assert entry.data["filters"] == {"consultation": str(consultation.pk), "status": ""}
+    assert entry.data["rows"] == 4
+    assert entry.data["personal_data"] is False
+
+
+def test_invalid_filter_is_refused_rather_than_exporting_everything(exporter, consultation):
+    factories.make_comment(consultation)
+    for bad in ({"consultation": "abc"}, {"status": "published"}, {"submitted_from": "hôm qua"}):
+        response = client_for(exporter).get(export_url("csv", **bad))
+        assert response.status_code == 400
+
+
+def export_queries(user, consultation, count):
+    PublicComment.objects.filter(consultation=consultation).delete()
+    PublicComment.objects.bulk_create(factories.build_comments(consultation, count))
+    comments = PublicComment.objects.filter(consultation=consultation)
+    factories.answer_comments(
+        comments.filter(pk__in=list(comments.values_list("pk", flat=True)[: count // 2]))
+    )
+    factories.tag_comments(list(comments), "Mức phí")
+    client = client_for(user)
+    cache.clear()  # Wagtail caches the site root paths: measure both runs cold
+    with CaptureQueriesContext(connection) as queries:
+        rows = content_of(client.get(export_url("csv", consultation=consultation.pk)))
+    assert rows.decode("utf-8-sig").count("\r\n") == count + 1
+    # Audit entries are inserted in chunks by moderation.log_export, not per exported row.
+    return [q for q in queries if "INSERT INTO" not in q["sql"]]
+
+
+def test_csv_query_count_does_not_grow_with_the_rows(consultation):
+    user = factories.make_staff("dpo", [EXPORT, PERSONAL])
+    few = export_queries(user, consultation, 5)
+    many = export_queries(user, consultation, 100)
+    assert len(many) == len(few), [q["sql"] for q in many]
+
+
+# --- The mixin on a Wagtail listing -------------------------------------------------------
+
+
+class QueueIndexView(exports.CommentExportMixin, IndexView):
+    """How the moderation queue uses the mixin: first, on a snippet IndexView."""
+
+    model = PublicComment
+    index_url_name = "wagtailadmin_home"
+    index_results_url_name = "wagtailadmin_home"
+
+
+def test_mixin_exports_the_whole_listing_of_a_snippet_index_view(consultation):
+    PublicComment.objects.bulk_create(factories.build_comments(consultation, 30))
+    request = RequestFactory().get("/", {"export": "csv"})
+    request.user = factories.make_staff("exporter", [VIEW, EXPORT])
+    response = QueueIndexView.as_view(paginate_by=10)(request)
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith(exports.BOM)
+    assert len(list(csv.reader(io.StringIO(text)))) == 31
+    entries = ModelLogEntry.objects.filter(action="wagtail_policycomms.export")
+    assert entries.count() == 30
+
+    request.user = factories.make_staff("viewer", [VIEW])
+    assert QueueIndexView.as_view()(request).status_code == 403

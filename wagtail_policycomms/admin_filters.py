@@ -1,0 +1,395 @@
+"""Filters and search of the moderation queue, shared by the listing and the bulk actions.
+
+"Select all in listing" sends the listing's query string to the bulk action, so both
+build the same filtered queryset here: a bulk action never reaches comments the
+moderator did not see in the filtered queue.
+"""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import django_filters
+from django import forms
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Left, Length
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from taggit.models import Tag
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.widgets import BooleanRadioSelect
+
+from .admin_permissions import can_view_personal_data
+from .conf import policycomms_settings
+from .models import (
+    AnswerState,
+    CommentAttachment,
+    CommenterType,
+    CommentStatus,
+    CommentTheme,
+    ConsultationPage,
+    DraftPolicyPage,
+    PublicComment,
+)
+
+#: The queue opens on comments waiting for a moderator.
+DEFAULT_STATUS = CommentStatus.PENDING
+#: Value of the article filter for comments on the whole draft (article_id = "").
+WHOLE_DRAFT = "-"
+#: How many of the largest duplicate groups the group filter offers.
+GROUP_CHOICES = 20
+#: Treebeard's path step: a page's parent has the path minus its last step.
+PATH_STEP = 4
+
+
+# --- Annotations --------------------------------------------------------------------------
+
+
+def draft_title_of(path_ref):
+    """Title of the draft policy page above a consultation, as a subquery (no query per row)."""
+    return Subquery(
+        DraftPolicyPage.objects.filter(path=Left(path_ref, Length(path_ref) - PATH_STEP)).values(
+            "title"
+        )[:1]
+    )
+
+
+def annotate_group_size(queryset):
+    """Size of each comment's duplicate group: same text hash on the same consultation."""
+    if "group_size" in queryset.query.annotations:
+        return queryset
+    size = (
+        PublicComment.objects.filter(
+            consultation_id=OuterRef("consultation_id"), text_hash=OuterRef("text_hash")
+        )
+        .order_by()
+        .values("consultation_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return queryset.annotate(group_size=Coalesce(Subquery(size, output_field=IntegerField()), 1))
+
+
+def consultations_with_draft_title():
+    return ConsultationPage.objects.annotate(
+        policy_title=draft_title_of(OuterRef("path"))
+    ).order_by("policy_title", "title")
+
+
+def consultation_label(consultation):
+    draft_title = getattr(consultation, "policy_title", None)
+    return f"{draft_title} – {consultation.title}" if draft_title else consultation.title
+
+
+def search_comments(queryset, query, user):
+    """Database search over the text, names and receipt code.
+
+    Names are searched only for staff allowed to see them: a match would otherwise
+    reveal the name of a commenter who chose not to publish it.
+    """
+    if not query:
+        return queryset
+    fields = ["body", "organisation_name", "receipt_code"]
+    if can_view_personal_data(user):
+        fields.append("display_name")
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": query})
+    return queryset.filter(condition)
+
+
+def group_rows(queryset):
+    """One row per duplicate group of ``queryset``: consultation, text hash, size, statuses."""
+    counts = {
+        f"count_{status.value}": Count("pk", filter=Q(status=status)) for status in CommentStatus
+    }
+    return (
+        queryset.order_by()
+        .values("consultation", "consultation__title", "text_hash")
+        .annotate(size=Count("pk"), representative=Min("pk"), first=Min("submitted_at"), **counts)
+    )
+
+
+def group_label(body, size):
+    return ngettext(
+        "“%(text)s” (a group of %(size)d comment)",
+        "“%(text)s” (a group of %(size)d comments)",
+        size,
+    ) % {"text": Truncator(body).chars(60), "size": size}
+
+
+# --- Form fields --------------------------------------------------------------------------
+
+
+class LenientChoiceField(forms.ChoiceField):
+    """Offers a few choices but accepts any value: a stale or unlisted choice (an article of
+    another consultation, a small group) must not invalidate the whole filter form."""
+
+    def valid_value(self, value):
+        return bool(value)
+
+
+class ConsultationChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return consultation_label(obj)
+
+
+class ConsultationFilter(django_filters.ModelChoiceFilter):
+    field_class = ConsultationChoiceField
+
+
+class LenientChoiceFilter(django_filters.ChoiceFilter):
+    field_class = LenientChoiceField
+
+
+# --- The queue's filters ------------------------------------------------------------------
+
+
+class PublicCommentFilterSet(WagtailFilterSet):
+    draft = django_filters.ModelChoiceFilter(
+        label=_("Draft policy"),
+        queryset=DraftPolicyPage.objects.order_by("title"),
+        method="filter_draft",
+    )
+    consultation = ConsultationFilter(
+        label=_("Consultation"), queryset=lambda request: consultations_with_draft_title()
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=CommentStatus.choices,
+        empty_label=_("All"),
+        widget=forms.RadioSelect,
+        initial=DEFAULT_STATUS,
+    )
+    article = LenientChoiceFilter(label=_("Article"), method="filter_article", choices=[])
+    commenter_type = django_filters.ChoiceFilter(
+        label=_("Commenter type"),
+        choices=CommenterType.choices,
+        empty_label=_("All"),
+        widget=forms.RadioSelect,
+    )
+    submitted = django_filters.DateFromToRangeFilter(
+        label=_("Submitted"), method="filter_submitted", widget=DateRangePickerWidget
+    )
+    has_attachment = django_filters.BooleanFilter(
+        label=_("Has attachment"), method="filter_has_attachment", widget=BooleanRadioSelect
+    )
+    answer_state = django_filters.ChoiceFilter(
+        label=_("Answer"),
+        choices=AnswerState.choices,
+        empty_label=_("All"),
+        widget=forms.RadioSelect,
+        method="filter_answer_state",
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"),
+        queryset=lambda request: Tag.objects.filter(
+            pk__in=CommentTheme.objects.values("tag_id")
+        ).order_by("name"),
+        method="filter_theme",
+    )
+    duplicates = django_filters.ChoiceFilter(
+        label=_("Duplicates"),
+        choices=[("grouped", _("In a duplicate group")), ("unique", _("Not duplicated"))],
+        empty_label=_("All"),
+        widget=forms.RadioSelect,
+        method="filter_duplicates",
+    )
+    group = LenientChoiceFilter(
+        label=_("Duplicate group"),
+        method="filter_group",
+        choices=[],
+        help_text=_(
+            "Choose a consultation or draft policy first to list its largest groups, "
+            "or open a group from the duplicate groups page."
+        ),
+    )
+
+    class Meta:
+        model = PublicComment
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and "status" not in data:
+            # No status asked for: the queue of pending comments, shown as chosen in the form.
+            data = data.copy()
+            data["status"] = DEFAULT_STATUS
+        super().__init__(data, *args, **kwargs)
+        self.filters["article"].extra["choices"] = self.article_choices()
+        self.filters["group"].extra["choices"] = self.group_choices()
+
+    def _chosen(self, name):
+        return (self.data or {}).get(name) or None
+
+    def _scope(self):
+        """Comments of the chosen consultation or draft: what the article and group lists offer."""
+        comments = PublicComment.objects.order_by()
+        consultation, draft = self._chosen("consultation"), self._chosen("draft")
+        if consultation and consultation.isdigit():
+            comments = comments.filter(consultation_id=consultation)
+        elif draft and draft.isdigit():
+            comments = self.filter_draft(
+                comments, "draft", DraftPolicyPage.objects.filter(pk=draft).first()
+            )
+        return comments
+
+    def article_choices(self):
+        choices = [(WHOLE_DRAFT, _("Whole draft"))]
+        seen = set()
+        pairs = (
+            self._scope()
+            .exclude(article_id="")
+            .values_list("article_id", "article_heading")
+            .distinct()
+            .order_by("article_heading")
+        )
+        for article_id, heading in pairs:
+            if article_id not in seen:
+                seen.add(article_id)
+                choices.append((article_id, heading or article_id))
+        return choices
+
+    def group_choices(self):
+        """The largest groups of the chosen consultation or draft (grouping the whole
+        database on every page load would cost too much), and the group asked for."""
+        rows = []
+        if self._chosen("consultation") or self._chosen("draft"):
+            rows = list(
+                group_rows(self._scope()).filter(size__gte=2).order_by("-size")[:GROUP_CHOICES]
+            )
+        chosen = self._chosen("group")
+        member = chosen and chosen.isdigit() and PublicComment.objects.filter(pk=chosen).first()
+        if member:
+            # Offered under the id asked for, which may be any member of the group.
+            for row in rows:
+                if (row["consultation"], row["text_hash"]) == (
+                    member.consultation_id,
+                    member.text_hash,
+                ):
+                    row["representative"] = member.pk
+                    break
+            else:
+                size = PublicComment.objects.duplicates_of(member).count()
+                rows.append({"representative": member.pk, "size": size})
+        bodies = dict(
+            PublicComment.objects.filter(pk__in=[r["representative"] for r in rows]).values_list(
+                "pk", "body"
+            )
+        )
+        return [
+            (str(r["representative"]), group_label(bodies.get(r["representative"], ""), r["size"]))
+            for r in rows
+        ]
+
+    # Filter methods. Each builds on indexed columns or a correlated subquery, never a
+    # per-row query.
+
+    def filter_draft(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(consultation__in=ConsultationPage.objects.descendant_of(value))
+
+    def filter_article(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(article_id="" if value == WHOLE_DRAFT else value)
+
+    def filter_submitted(self, queryset, name, value):
+        """Whole days on the consultation's wall clock (Asia/Ho_Chi_Minh), whatever the server's."""
+        zone = ZoneInfo(policycomms_settings.TIME_ZONE)
+        if value and value.start:
+            day = timezone.localtime(value.start).date()
+            queryset = queryset.filter(submitted_at__gte=datetime.combine(day, time.min, zone))
+        if value and value.stop:
+            day = timezone.localtime(value.stop).date() + timedelta(days=1)
+            queryset = queryset.filter(submitted_at__lt=datetime.combine(day, time.min, zone))
+        return queryset
+
+    def filter_has_attachment(self, queryset, name, value):
+        if value is None:
+            return queryset
+        has_file = Exists(CommentAttachment.objects.filter(comment=OuterRef("pk")))
+        return queryset.filter(has_file if value else ~has_file)
+
+    def filter_answer_state(self, queryset, name, value):
+        return queryset.with_answer_state(value) if value else queryset
+
+    def filter_theme(self, queryset, name, value):
+        if not value:
+            return queryset
+        tagged = CommentTheme.objects.filter(tag=value).values("content_object_id")
+        return queryset.filter(pk__in=tagged)
+
+    def filter_duplicates(self, queryset, name, value):
+        if not value:
+            return queryset
+        queryset = annotate_group_size(queryset)
+        return (
+            queryset.filter(group_size__gte=2)
+            if value == "grouped"
+            else queryset.filter(group_size=1)
+        )
+
+    def filter_group(self, queryset, name, value):
+        if not value or not str(value).isdigit():
+            return queryset
+        member = PublicComment.objects.filter(pk=value)
+        return queryset.filter(
+            consultation_id=Subquery(member.values("consultation_id")[:1]),
+            text_hash=Subquery(member.values("text_hash")[:1]),
+        )
+
+
+def filtered_comments(request, queryset=None):
+    """The queue as the moderator sees it, with the request's filters and search applied.
+
+    Filters that do not validate select nothing: acting on the whole database instead
+    would change comments the moderator never saw.
+    """
+    queryset = PublicComment.objects.all() if queryset is None else queryset
+    filters = PublicCommentFilterSet(request.GET, queryset=queryset, request=request)
+    if not filters.is_valid():
+        return queryset.none()
+    return search_comments(filters.qs, request.GET.get("q", "").strip(), request.user)
+
+
+# --- The group view's filters -------------------------------------------------------------
+
+
+class CommentGroupFilterSet(WagtailFilterSet):
+    """Filters applied to the members before grouping (consultation, draft) or to the groups."""
+
+    draft = django_filters.ModelChoiceFilter(
+        label=_("Draft policy"),
+        queryset=DraftPolicyPage.objects.order_by("title"),
+        method="filter_draft",
+    )
+    consultation = ConsultationFilter(
+        label=_("Consultation"), queryset=lambda request: consultations_with_draft_title()
+    )
+    min_size = django_filters.NumberFilter(
+        label=_("Smallest group size"),
+        method="filter_min_size",
+        initial=2,
+        widget=forms.NumberInput(attrs={"min": "1"}),
+    )
+
+    class Meta:
+        model = PublicComment
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and "min_size" not in data:
+            data = data.copy()
+            data["min_size"] = "2"
+        super().__init__(data, *args, **kwargs)
+
+    def filter_draft(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(consultation__in=ConsultationPage.objects.descendant_of(value))
+
+    def filter_min_size(self, queryset, name, value):
+        # Applied by the view after grouping (a HAVING clause).
+        return queryset

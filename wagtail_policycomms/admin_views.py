@@ -1,0 +1,435 @@
+"""Admin views of the moderation queue ("Góp ý"): listing, inspect, history, moderation actions.
+
+Wired into Wagtail by ``viewsets.PublicCommentViewSet``. Every status change goes
+through ``moderation.py``; these views only ask for confirmation and report.
+"""
+
+from django.contrib.admin.utils import quote
+from django.db.models import OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+from wagtail.admin import messages
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, StatusTagColumn
+from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.history import ActionColumn
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.widgets.button import Button as MenuButton
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.models import ModelLogEntry
+from wagtail.snippets.views.snippets import HistoryView, IndexView, InspectView
+
+from . import moderation
+from .admin_filters import annotate_group_size, draft_title_of, search_comments
+from .admin_forms import ACTIONS, SingleModerationForm, actions_for_status
+from .admin_permissions import can_moderate, can_view_personal_data
+from .exports import CommentExportMixin
+from .models import CommentStatus, PublicComment
+from .permissions import can_answer, can_publish_answers
+from .templatetags.policycomms_tags import policycomms_datetime
+
+TEMPLATES = "wagtail_policycomms/admin/comments/"
+
+
+def comment_url(viewset_url_name, comment_pk, *args):
+    return reverse(viewset_url_name, args=(quote(comment_pk), *args))
+
+
+def author_for(comment, user):
+    """Name and organisation for staff allowed to see personal data; the public name otherwise."""
+    if can_view_personal_data(user):
+        parts = [part for part in (comment.display_name, comment.organisation_name) if part]
+        if parts:
+            return " – ".join(parts)
+    return comment.public_author
+
+
+# --- Columns ------------------------------------------------------------------------------
+
+
+class AuthorColumn(Column):
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["value"] = author_for(instance, parent_context["request"].user)
+        return context
+
+
+class ExcerptColumn(Column):
+    """The excerpt, and for a duplicate a link to its group's members."""
+
+    cell_template_name = TEMPLATES + "excerpt_cell.html"
+
+    def __init__(self, *args, group_url, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group_url = group_url
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["group_size"] = size = getattr(instance, "group_size", 1) or 1
+        if size > 1:
+            context["group_url"] = self.group_url(instance)
+        return context
+
+
+def comment_columns(group_url):
+    """The queue's columns after the receipt code (the title column)."""
+    return [
+        Column(
+            "consultation",
+            label=_("Consultation"),
+            accessor=lambda c: " – ".join(
+                t for t in (getattr(c, "policy_title", ""), c.consultation.title) if t
+            ),
+            sort_key="consultation__title",
+        ),
+        Column(
+            "article",
+            label=_("Article"),
+            accessor=lambda c: c.article_heading or gettext("Whole draft"),
+            sort_key="article_heading",
+        ),
+        Column(
+            "commenter_type",
+            label=_("Commenter type"),
+            accessor="get_commenter_type_display",
+            sort_key="commenter_type",
+        ),
+        AuthorColumn("author", label=_("Name or organisation")),
+        ExcerptColumn("excerpt", label=_("Comment"), group_url=group_url),
+        Column(
+            "submitted_at",
+            label=_("Submitted"),
+            accessor=lambda c: policycomms_datetime(c.submitted_at),
+            sort_key="submitted_at",
+        ),
+        StatusTagColumn(
+            "status",
+            label=_("Status"),
+            accessor="get_status_display",
+            sort_key="status",
+            primary=lambda c: c.status == CommentStatus.PENDING,
+        ),
+        Column("answer", label=_("Answer"), accessor=lambda c: c.answer_state.label),
+    ]
+
+
+# --- Shared by the views ------------------------------------------------------------------
+
+
+class ModerationLinksMixin:
+    """Links to the moderation views of a comment, for buttons on the listing and inspect view."""
+
+    moderate_url_name = None
+    groups_url_name = None
+    inspect_url_name = None
+
+    @cached_property
+    def can_moderate(self):
+        return can_moderate(self.request.user)
+
+    def moderation_buttons(self, comment, next_url, button_class=MenuButton):
+        if not self.can_moderate:
+            return []
+        query = "?" + urlencode({"next": next_url}) if next_url else ""
+        return [
+            button_class(
+                action.label,
+                url=comment_url(self.moderate_url_name, comment.pk, action.code) + query,
+                icon_name=action.icon,
+                priority=40 + index,
+            )
+            for index, action in enumerate(actions_for_status(comment.status))
+        ]
+
+    def answer_buttons(self, comment, next_url, button_class=MenuButton, *, may_answer=None):
+        """ "Answer" and "Themes" links. On the listing only moderators get them (checking
+        unit membership per row would cost a query per row); the inspect view checks it."""
+        if may_answer is None:
+            may_answer = can_publish_answers(self.request.user)
+        if not may_answer:
+            return []
+        query = "?" + urlencode({"next": next_url}) if next_url else ""
+        return [
+            button_class(
+                _("Answer"),
+                url=reverse("policycomms_answers:answer_comment", args=[comment.pk]) + query,
+                icon_name="comment",
+                priority=60,
+            ),
+            button_class(
+                _("Themes"),
+                url=reverse("policycomms_answers:themes", args=[comment.pk]) + query,
+                icon_name="tag",
+                priority=61,
+            ),
+        ]
+
+    def group_members_url(self, comment):
+        index = reverse(self.index_url_name)
+        return index + "?" + urlencode({"group": comment.pk, "status": ""})
+
+
+# --- Listing ------------------------------------------------------------------------------
+
+
+class PublicCommentIndexView(CommentExportMixin, ModerationLinksMixin, IndexView):
+    """The queue. Opens on pending comments; a constant number of queries per page.
+    Exports (CSV, XLSX) of the filtered queue come from ``exports.CommentExportMixin``."""
+
+    page_title = _("Comments")
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset().select_related("consultation", "response")
+        queryset = queryset.annotate(policy_title=draft_title_of(OuterRef("consultation__path")))
+        return annotate_group_size(queryset)
+
+    def search_queryset(self, queryset):
+        return search_comments(queryset, self.search_query, self.request.user)
+
+    def order_queryset(self, queryset):
+        queryset = super().order_queryset(queryset)
+        # A tie-breaker keeps pagination stable among comments sent in the same second.
+        ordering = list(queryset.query.order_by) or ["-submitted_at"]
+        return queryset.order_by(*ordering, "-pk")
+
+    @cached_property
+    def columns(self):
+        columns = [
+            column
+            for column in super().columns
+            if self.can_moderate or not isinstance(column, BulkActionsCheckboxColumn)
+        ]
+        return columns + comment_columns(self.group_members_url)
+
+    @cached_property
+    def list_display(self):
+        return ["receipt_code"]
+
+    @cached_property
+    def listing_url(self):
+        """Where an action returns to: this listing, same filters, search and page."""
+        query = self.request.GET.copy()
+        query.pop("_w_filter_fragment", None)
+        return self.index_url + ("?" + query.urlencode() if query else "")
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        return (
+            buttons
+            + self.moderation_buttons(instance, self.listing_url)
+            + self.answer_buttons(instance, self.listing_url)
+        )
+
+    @cached_property
+    def header_buttons(self):
+        return [
+            HeaderButton(
+                gettext("Duplicate groups"),
+                url=reverse(self.groups_url_name),
+                icon_name="copy",
+            )
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_moderate"] = self.can_moderate
+        return context
+
+
+# --- Inspect and history ------------------------------------------------------------------
+
+#: How many audit entries the inspect view shows before linking to the full history.
+RECENT_HISTORY = 10
+
+
+class PublicCommentInspectView(ModerationLinksMixin, InspectView):
+    """Everything about one comment; personal data only with the permission."""
+
+    template_name = TEMPLATES + "inspect.html"
+    history_url_name = None
+
+    def get_object(self, queryset=None):
+        comments = annotate_group_size(
+            PublicComment.objects.select_related(
+                "consultation",
+                "response",
+                "response__answering_unit",
+                "moderated_by",
+                "page_revision",
+            ).annotate(policy_title=draft_title_of(OuterRef("consultation__path")))
+        )
+        return get_object_or_404(comments, pk=self.pk)
+
+    def get_page_subtitle(self):
+        return self.object.receipt_code
+
+    def get_history_url(self):
+        return comment_url(self.history_url_name, self.object.pk)
+
+    @cached_property
+    def header_buttons(self):
+        # The header's own history icon links to the history view (context "history_url").
+        next_url = self.request.get_full_path()
+        return self.moderation_buttons(
+            self.object, next_url, button_class=HeaderButton
+        ) + self.answer_buttons(
+            self.object,
+            next_url,
+            button_class=HeaderButton,
+            may_answer=can_answer(self.request.user, self.object.consultation),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        comment = self.object
+        personal = can_view_personal_data(self.request.user)
+        context.update(
+            comment=comment,
+            can_view_personal_data=personal,
+            author=author_for(comment, self.request.user),
+            reason_label=moderation.reason_label(comment.moderation_reason)
+            if comment.moderation_reason
+            else "",
+            themes=list(comment.themes.all()),
+            attachments=list(comment.attachments.all()) if personal else [],
+            attachment_count=comment.attachments.count(),
+            history=ModelLogEntry.objects.for_instance(comment).select_related("user")[
+                :RECENT_HISTORY
+            ],
+            history_url=self.get_history_url(),
+            group_url=self.group_members_url(comment) if comment.group_size > 1 else "",
+        )
+        return context
+
+
+class NoteActionColumn(ActionColumn):
+    """Wagtail shows an entry's comment (our moderator's note) only for models with
+    revisions; comments have none, so use that cell anyway."""
+
+    cell_template_name = "wagtailadmin/generic/history/action_cell.html"
+
+
+class PublicCommentHistoryView(HistoryView):
+    """Wagtail's history of the comment, with our audit entries; open to viewers."""
+
+    any_permission_required = ["view"]
+
+    @cached_property
+    def columns(self):
+        action, *others = super().columns
+        return [
+            NoteActionColumn(
+                action.name,
+                label=action.label,
+                object=self.object,
+                url_names=action.url_names,
+                user_can_unschedule=False,
+            ),
+            *others,
+        ]
+
+    @cached_property
+    def header_buttons(self):
+        return [
+            HeaderButton(
+                gettext("Inspect"), url=self.get_edit_url(self.object), icon_name="info-circle"
+            )
+        ]
+
+
+# --- Moderating one comment ---------------------------------------------------------------
+
+
+class ModerateCommentView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """Confirm one action (GET), then apply it as the moderator saw the comment (POST).
+
+    The form carries the status the moderator saw: if someone else has changed the
+    comment since, nothing is changed and the moderator is told.
+    """
+
+    permission_required = "moderate"
+    model = PublicComment
+    template_name = TEMPLATES + "moderate.html"
+    form_class = SingleModerationForm
+    header_icon = "comment"
+    index_url_name = None
+    inspect_url_name = None
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.action = ACTIONS.get(kwargs["action"])
+        if self.action is None:
+            raise Http404
+        comments = PublicComment.objects.select_related("consultation").annotate(
+            policy_title=draft_title_of(OuterRef("consultation__path"))
+        )
+        self.object = get_object_or_404(comments, pk=kwargs["pk"])
+
+    def get_page_title(self):
+        return self.action.label
+
+    def get_page_subtitle(self):
+        return self.object.receipt_code
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse(self.index_url_name), "label": gettext("Comments")},
+            {"url": self.inspect_url, "label": self.object.receipt_code},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    @cached_property
+    def inspect_url(self):
+        return comment_url(self.inspect_url_name, self.object.pk)
+
+    def get_success_url(self):
+        return get_valid_next_url_from_request(self.request) or self.inspect_url
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["action"] = self.action
+        kwargs["initial"] = {"seen_status": self.object.status}
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        if not self.action.allowed_from(self.object.status):
+            messages.warning(
+                request,
+                gettext("Comment %(code)s is “%(status)s”: it cannot be changed that way.")
+                % {"code": self.object.receipt_code, "status": self.object.get_status_display()},
+            )
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            moderation.moderate_one(
+                self.object,
+                self.action.code,
+                self.request.user,
+                seen_status=form.cleaned_data["seen_status"],
+                **form.moderation_kwargs,
+            )
+        except moderation.StatusConflict as conflict:
+            messages.error(self.request, str(conflict))
+        else:
+            messages.success(
+                self.request, self.action.done_one % {"code": self.object.receipt_code}
+            )
+        return redirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            comment=self.object,
+            action=self.action,
+            author=author_for(self.object, self.request.user),
+            cancel_url=self.get_success_url(),
+        )
+        return context

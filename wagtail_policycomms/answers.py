@@ -1,0 +1,403 @@
+"""Admin views for official answers (tiếp thu, giải trình) and comment themes.
+
+* ``answer/<comment_pk>/``: answer one comment, or edit its answer.
+* ``answer/group/<consultation_pk>/<text_hash>/``: answer every comment of a duplicate
+  (campaign) group at once; one UPDATE whatever the group's size.
+* ``answers/<response_pk>/publish/`` and ``…/unpublish/`` (POST): moderators only.
+* ``comments/<comment_pk>/themes/``: set a comment's themes.
+
+Answers are written only through ``moderation.answer`` and published only through
+``moderation.set_answer_published``, which write the audit log. Who may do what is
+decided in ``permissions``. URL names are in the ``policycomms_answers`` namespace;
+``get_admin_urls`` is registered by ``wagtail_hooks``.
+"""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch, include, path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.defaults import permission_denied
+from django.views.generic import FormView
+from taggit.forms import TagField
+from wagtail.admin import messages
+from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets import AdminTagWidget
+
+from . import moderation
+from .models import CommentResponse, ConsultationPage, Disposition, PublicComment
+from .models.comments import normalise_text
+from .permissions import (
+    VIEW_PERSONAL_DATA,
+    answering_units,
+    can_answer,
+    can_publish_answers,
+    can_set_themes,
+)
+
+NAMESPACE = "policycomms_answers"
+QUEUE_URL_NAME = "wagtailsnippets_wagtail_policycomms_publiccomment:list"
+#: Comments of a group shown on its answer page; the rest are counted.
+GROUP_SAMPLE = 10
+
+
+def forbidden(request):
+    """A real 403. Returned, not raised: Wagtail turns a raised PermissionDenied into a
+    redirect to the dashboard, which hides the refusal."""
+    return permission_denied(request, PermissionDenied())
+
+
+def queue_url():
+    """The moderation queue, when it is installed."""
+    try:
+        return reverse(QUEUE_URL_NAME)
+    except NoReverseMatch:
+        return None
+
+
+def answer_url(comment):
+    return reverse(f"{NAMESPACE}:answer_comment", args=[comment.pk])
+
+
+def group_answer_url(consultation_id, text_hash):
+    return reverse(f"{NAMESPACE}:answer_group", args=[consultation_id, text_hash])
+
+
+def response_url(response):
+    """Where an answer is edited: its first comment's answer page."""
+    first = response.comments.order_by("pk").first()
+    if first is None:
+        return queue_url() or reverse("wagtailadmin_home")
+    return answer_url(first)
+
+
+class AnswerForm(forms.Form):
+    disposition = forms.ChoiceField(
+        label=_("Disposition"), choices=Disposition.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Answer"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "What is accepted and how the draft changes, or why the draft is kept. "
+            "Shown to the public under the comment once a moderator publishes it."
+        ),
+    )
+    answering_unit = forms.ModelChoiceField(label=_("Answering unit"), queryset=None)
+    separate = forms.BooleanField(
+        label=_("Answer this comment separately"),
+        required=False,
+        help_text=_(
+            "Leave unticked to change the answer shared with the other comments; tick to give "
+            "this comment its own answer."
+        ),
+    )
+
+    def __init__(self, *args, units, allow_separate=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answering_unit"].queryset = units
+        if not allow_separate:
+            del self.fields["separate"]
+
+    def clean_text(self):
+        text = normalise_text(self.cleaned_data["text"])
+        if not text:
+            raise forms.ValidationError(_("Write the answer."))
+        return text
+
+
+class ThemesForm(forms.Form):
+    themes = TagField(
+        label=_("Themes"),
+        required=False,
+        widget=AdminTagWidget,
+        help_text=_("Themes for analysis, such as the part of the draft or the interest raised."),
+    )
+
+
+class AdminFormView(WagtailAdminTemplateMixin, FormView):
+    """A Wagtail-styled form page with breadcrumbs back to the queue."""
+
+    header_icon = "comment"
+
+    def get_breadcrumbs_items(self):
+        items = [{"url": reverse("wagtailadmin_home"), "label": _("Home")}]
+        queue = queue_url()
+        if queue:
+            items.append({"url": queue, "label": _("Public comments")})
+        return [*items, {"url": "", "label": self.get_page_title()}]
+
+    def get_success_url(self):
+        return get_valid_next_url_from_request(self.request) or self.request.get_full_path()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            action_url=self.request.get_full_path(),
+            media=context["form"].media,
+            can_see_personal_data=self.request.user.has_perm(VIEW_PERSONAL_DATA),
+            next_url=get_valid_next_url_from_request(self.request),
+        )
+        return context
+
+
+class BaseAnswerView(AdminFormView):
+    template_name = "wagtail_policycomms/admin/answers/answer_form.html"
+    form_class = AnswerForm
+    submit_button_label = _("Save answer")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.load(**kwargs)
+        if not can_answer(request.user, self.consultation):
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self, **kwargs):
+        """Set ``consultation``, ``comments`` (the queryset answered) and ``response``."""
+        raise NotImplementedError
+
+    @cached_property
+    def can_publish(self):
+        return can_publish_answers(self.request.user)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["units"] = answering_units(
+            self.request.user, self.response.answering_unit if self.response else None
+        )
+        if self.response is not None:
+            kwargs["initial"] = {
+                "disposition": self.response.disposition,
+                "text": self.response.text,
+                "answering_unit": self.response.answering_unit_id,
+            }
+        else:
+            draft_unit = getattr(self.consultation.draft_policy, "drafting_unit_id", None)
+            if kwargs["units"].filter(pk=draft_unit).exists():
+                kwargs["initial"] = {"answering_unit": draft_unit}
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        response = None if data.get("separate") else self.response
+        was_published = bool(response and response.is_published)
+        response = moderation.answer(
+            self.comments,
+            self.request.user,
+            disposition=data["disposition"],
+            text=data["text"],
+            answering_unit=data["answering_unit"],
+            response=response,
+        )
+        messages.success(self.request, self.success_message())
+        if was_published and not self.can_publish:
+            # A changed answer goes back to the moderators before the public sees it.
+            moderation.set_answer_published(response, self.request.user, False)
+            messages.warning(
+                self.request,
+                _(
+                    "The answer had been published; it is now unpublished until a moderator "
+                    "publishes the new text."
+                ),
+            )
+        return redirect(self.get_success_url())
+
+    def success_message(self):
+        return _("Answer saved.")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        response = self.response
+        context.update(
+            consultation=self.consultation,
+            draft_policy=self.consultation.draft_policy,
+            response=response,
+            response_size=response.comments.count() if response else 0,
+            can_publish=self.can_publish,
+            submit_button_label=self.submit_button_label,
+            submit_button_active_label=_("Saving…"),
+        )
+        if response is not None:
+            context["publish_url"] = reverse(f"{NAMESPACE}:publish", args=[response.pk])
+            context["unpublish_url"] = reverse(f"{NAMESPACE}:unpublish", args=[response.pk])
+        return context
+
+
+class AnswerCommentView(BaseAnswerView):
+    def load(self, comment_pk):
+        self.comment = get_object_or_404(
+            PublicComment.objects.select_related("consultation", "response"), pk=comment_pk
+        )
+        self.consultation = self.comment.consultation
+        self.comments = PublicComment.objects.filter(pk=self.comment.pk)
+        self.response = self.comment.response
+
+    def get_page_title(self):
+        return _("Answer comment %(code)s") % {"code": self.comment.receipt_code}
+
+    @cached_property
+    def shared_with(self):
+        """How many other comments the current answer covers."""
+        if self.response is None:
+            return 0
+        return self.response.comments.exclude(pk=self.comment.pk).count()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "allow_separate": self.shared_with > 0}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        group_size = PublicComment.objects.duplicates_of(self.comment).count()
+        context.update(
+            comment=self.comment,
+            shared_with=self.shared_with,
+            group_size=group_size,
+            group_url=(
+                group_answer_url(self.comment.consultation_id, self.comment.text_hash)
+                if group_size > 1
+                else None
+            ),
+            themes_url=reverse(f"{NAMESPACE}:themes", args=[self.comment.pk]),
+        )
+        return context
+
+
+class AnswerGroupView(BaseAnswerView):
+    submit_button_label = _("Save answer for the whole group")
+
+    def load(self, consultation_pk, text_hash):
+        self.consultation = get_object_or_404(ConsultationPage, pk=consultation_pk)
+        first = (
+            PublicComment.objects.filter(consultation=self.consultation, text_hash=text_hash)
+            .order_by("submitted_at", "pk")
+            .first()
+        )
+        if first is None:
+            raise Http404
+        self.comment = first
+        self.comments = PublicComment.objects.duplicates_of(first)
+        # Edit the group's answer when every member shares one; otherwise a new one.
+        response_ids = list(
+            self.comments.order_by().values_list("response_id", flat=True).distinct()[:2]
+        )
+        self.mixed_answers = len(response_ids) > 1
+        self.response = (
+            CommentResponse.objects.filter(pk=response_ids[0]).first()
+            if len(response_ids) == 1 and response_ids[0] is not None
+            else None
+        )
+
+    def get_page_title(self):
+        return _("Answer a group of identical comments")
+
+    @cached_property
+    def group_size(self):
+        return self.comments.count()
+
+    def success_message(self):
+        return ngettext(
+            "Answer saved for %(count)d comment.",
+            "Answer saved for %(count)d comments.",
+            self.group_size,
+        ) % {"count": self.group_size}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            comment=self.comment,
+            group=True,
+            group_size=self.group_size,
+            group_sample=list(self.comments.order_by("submitted_at", "pk")[:GROUP_SAMPLE]),
+            mixed_answers=self.mixed_answers,
+        )
+        return context
+
+
+class SetPublishedView(View):
+    """POST only: moderators publish or unpublish an answer."""
+
+    published = True
+    http_method_names = ["post"]
+
+    def post(self, request, response_pk):
+        if not can_publish_answers(request.user):
+            return forbidden(request)
+        response = get_object_or_404(CommentResponse, pk=response_pk)
+        if response.is_published == self.published:
+            messages.info(
+                request,
+                _("The answer was already published.")
+                if self.published
+                else _("The answer was not published."),
+            )
+        else:
+            moderation.set_answer_published(response, request.user, self.published)
+            messages.success(
+                request,
+                _("Answer published: it shows under its comments on the consultation page.")
+                if self.published
+                else _("Answer unpublished: it no longer shows on the consultation page."),
+            )
+        return redirect(get_valid_next_url_from_request(request) or response_url(response))
+
+
+class ThemesView(AdminFormView):
+    template_name = "wagtail_policycomms/admin/answers/themes_form.html"
+    form_class = ThemesForm
+
+    def dispatch(self, request, *args, comment_pk, **kwargs):
+        self.comment = get_object_or_404(
+            PublicComment.objects.select_related("consultation"), pk=comment_pk
+        )
+        if not can_set_themes(request.user, self.comment.consultation):
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Themes of comment %(code)s") % {"code": self.comment.receipt_code}
+
+    def get_initial(self):
+        return {"themes": list(self.comment.themes.all())}
+
+    def form_valid(self, form):
+        self.comment.themes.set(form.cleaned_data["themes"])
+        messages.success(self.request, _("Themes saved."))
+        return redirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            comment=self.comment,
+            submit_button_label=_("Save themes"),
+            submit_button_active_label=_("Saving…"),
+        )
+        if can_answer(self.request.user, self.comment.consultation):
+            context["answer_url"] = answer_url(self.comment)
+        return context
+
+
+urlpatterns = [
+    path("answer/<int:comment_pk>/", AnswerCommentView.as_view(), name="answer_comment"),
+    path(
+        "answer/group/<int:consultation_pk>/<str:text_hash>/",
+        AnswerGroupView.as_view(),
+        name="answer_group",
+    ),
+    path("answers/<int:response_pk>/publish/", SetPublishedView.as_view(), name="publish"),
+    path(
+        "answers/<int:response_pk>/unpublish/",
+        SetPublishedView.as_view(published=False),
+        name="unpublish",
+    ),
+    path("comments/<int:comment_pk>/themes/", ThemesView.as_view(), name="themes"),
+]
+
+
+def get_admin_urls():
+    """URL patterns for Wagtail's ``register_admin_urls`` hook (under /admin/policycomms/)."""
+    return [path("policycomms/", include((urlpatterns, NAMESPACE), namespace=NAMESPACE))]

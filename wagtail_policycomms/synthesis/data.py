@@ -1,0 +1,272 @@
+"""The report's content, independent of its file format.
+
+``build_synthesis(scope)`` reads the database once and returns plain dataclasses
+(``Synthesis``, ``Section``, ``Row``...) that the DOCX and XLSX renderers and the
+admin page all draw from, so the counting and grouping rules live in one place.
+The legal form's Vietnamese wording is kept here too, for the same reason.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from ..conf import policycomms_settings
+from ..models import CommenterType, CommentStatus, ConsultationPage, DraftPolicyPage, PublicComment
+from ..models.comments import PUBLISHED, RECEIVED
+
+TITLE = "BẢN TỔNG HỢP Ý KIẾN, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý"
+MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+COLUMN_HEADINGS = (
+    "Nhóm vấn đề / Điều, khoản",
+    "Chủ thể góp ý",
+    "Nội dung góp ý",
+    "Nội dung tiếp thu, giải trình",
+)
+GENERAL_SECTION = "Góp ý chung về toàn bộ dự thảo"
+ANONYMOUS = "Ẩn danh"
+SIGNATURE_TITLE = "THỦ TRƯỞNG ĐƠN VỊ CHỦ TRÌ SOẠN THẢO"
+SIGNATURE_HINT = "(Ký, ghi rõ họ tên và đóng dấu)"
+NO_COMMENTS = "Không có ý kiến góp ý được duyệt."
+DOCUMENT_TITLE = "Bản tổng hợp, tiếp thu, giải trình ý kiến – {title}"
+
+COMMENTER_TYPES_VI = {
+    CommenterType.INDIVIDUAL: "Cá nhân",
+    CommenterType.ORGANISATION: "Tổ chức",
+    CommenterType.BUSINESS: "Doanh nghiệp",
+    CommenterType.AGENCY: "Cơ quan, đơn vị",
+}
+#: How each disposition opens column 4, as such reports word it.
+DISPOSITIONS_VI = {
+    "accepted": "Tiếp thu, điều chỉnh",
+    "partly_accepted": "Tiếp thu một phần",
+    "explained": "Giữ nguyên như dự thảo, giải trình",
+    "not_applicable": "Không thuộc phạm vi dự thảo",
+}
+
+
+@dataclass
+class Answer:
+    disposition: str
+    disposition_label: str
+    text: str
+    published: bool
+
+    def __str__(self):
+        return f"{self.disposition_label}: {self.text}" if self.text else self.disposition_label
+
+
+@dataclass
+class Row:
+    """Comments with the same normalised text on one part of the draft, merged."""
+
+    text: str
+    authors: list
+    receipt_codes: list
+    answers: list
+    comment_count: int = 0
+
+
+@dataclass
+class Section:
+    article_id: str  # "" for comments on the whole draft
+    heading: str
+    rows: list = field(default_factory=list)
+
+
+@dataclass
+class Period:
+    title: str
+    opens: str  # dd/mm/yyyy
+    closes: str  # the last day comments were taken, dd/mm/yyyy
+
+
+@dataclass
+class Totals:
+    received: int
+    approved: int
+    rejected: int
+    pending: int
+    spam: int
+    #: (Vietnamese label, count of received comments) for every commenter type.
+    by_commenter_type: list
+
+
+@dataclass
+class Synthesis:
+    title: str
+    draft_title: str
+    drafting_unit: str
+    periods: list
+    totals: Totals
+    sections: list
+    generated_at: object
+    draft: object = None
+    consultations: list = field(default_factory=list)
+
+    @property
+    def row_count(self):
+        return sum(len(section.rows) for section in self.sections)
+
+
+def _local(moment):
+    return timezone.localtime(moment, ZoneInfo(policycomms_settings.TIME_ZONE))
+
+
+def _scope(scope):
+    """(draft, consultations) for a consultation or a draft page."""
+    scope = getattr(scope, "specific", scope)
+    if isinstance(scope, ConsultationPage):
+        return scope.draft_policy, [scope]
+    if isinstance(scope, DraftPolicyPage):
+        return scope, list(ConsultationPage.objects.child_of(scope).order_by("opens_at"))
+    raise TypeError("A synthesis covers a ConsultationPage or a DraftPolicyPage.")
+
+
+def approved_comments(scope):
+    """The comments the report's table is made of: approved ones, all rounds in scope."""
+    _draft, consultations = _scope(scope)
+    return PublicComment.objects.filter(PUBLISHED, consultation__in=[c.pk for c in consultations])
+
+
+def _totals(in_scope):
+    comments = PublicComment.objects.filter(in_scope).order_by()
+    counts = comments.aggregate(
+        received=Count("pk", filter=RECEIVED),
+        approved=Count("pk", filter=Q(status=CommentStatus.APPROVED)),
+        rejected=Count("pk", filter=Q(status=CommentStatus.REJECTED)),
+        pending=Count("pk", filter=Q(status=CommentStatus.PENDING)),
+        spam=Count("pk", filter=Q(status=CommentStatus.SPAM)),
+    )
+    by_type = dict(comments.filter(RECEIVED).values_list("commenter_type").annotate(n=Count("pk")))
+    return Totals(
+        **counts,
+        by_commenter_type=[
+            (COMMENTER_TYPES_VI[kind], by_type.get(kind.value, 0)) for kind in CommenterType
+        ],
+    )
+
+
+def _author(comment):
+    """The commenter as the report names them; None for an anonymous individual."""
+    if comment.is_organisation and comment.organisation_name:
+        return comment.organisation_name
+    if comment.publish_name and comment.display_name:
+        return comment.display_name
+    if comment.is_organisation:
+        return f"{COMMENTER_TYPES_VI[comment.commenter_type]} (không nêu tên)"
+    return None
+
+
+class _RowBuilder:
+    def __init__(self, comment):
+        self.text = comment.body
+        self.named = {}  # ordered set of names
+        self.anonymous = 0
+        self.codes = []
+        self.answers = {}  # response id -> Answer, in order of appearance
+
+    def add(self, comment):
+        name = _author(comment)
+        if name is None:
+            self.anonymous += 1
+        else:
+            self.named.setdefault(name, None)
+        self.codes.append(comment.receipt_code)
+        response = comment.response
+        if response is not None and response.pk not in self.answers:
+            self.answers[response.pk] = Answer(
+                disposition=response.disposition,
+                disposition_label=DISPOSITIONS_VI.get(
+                    response.disposition, response.get_disposition_display()
+                ),
+                text=response.text,
+                published=response.is_published,
+            )
+
+    def build(self):
+        authors = list(self.named)
+        if self.anonymous == 1:
+            authors.append(ANONYMOUS)
+        elif self.anonymous > 1:
+            authors.append(f"{ANONYMOUS} ({self.anonymous} cá nhân)")
+        return Row(
+            text=self.text,
+            authors=authors,
+            receipt_codes=self.codes,
+            answers=list(self.answers.values()),
+            comment_count=len(self.codes),
+        )
+
+
+def build_synthesis(scope):
+    """The report's content for a consultation or a whole draft policy (all its rounds).
+
+    Totals count every comment received; the table holds only approved comments,
+    grouped by article in the draft's order (articles no longer in the draft next,
+    then comments on the whole draft), identical texts merged into one row.
+    """
+    draft, consultations = _scope(scope)
+    in_scope = Q(consultation__in=[c.pk for c in consultations])
+    sections = {
+        block.id: Section(block.id, f"{block.value['number']}. {block.value['heading']}")
+        for block in draft.articles
+    }
+    removed = {}
+    general = Section("", GENERAL_SECTION)
+    builders = {}
+    comments = (
+        PublicComment.objects.filter(in_scope, PUBLISHED)
+        .select_related("response")
+        .order_by("submitted_at", "pk")
+    )
+    for comment in comments.iterator(chunk_size=2000):
+        if not comment.article_id:
+            section = general
+        elif comment.article_id in sections:
+            section = sections[comment.article_id]
+        else:
+            section = removed.setdefault(
+                comment.article_id, Section(comment.article_id, comment.article_heading)
+            )
+        key = (section.article_id, comment.text_hash)
+        if key not in builders:
+            builders[key] = _RowBuilder(comment)
+            section.rows.append(key)
+        builders[key].add(comment)
+    ordered = [*sections.values(), *removed.values(), general]
+    for section in ordered:
+        section.rows = [builders[key].build() for key in section.rows]
+    periods = [
+        Period(
+            title=c.title,
+            opens=_local(c.opens_at).strftime("%d/%m/%Y"),
+            closes=_local(c.closes_at - timedelta(microseconds=1)).strftime("%d/%m/%Y"),
+        )
+        for c in consultations
+    ]
+    return Synthesis(
+        title=TITLE,
+        draft_title=draft.title,
+        drafting_unit=draft.drafting_unit.name,
+        periods=periods,
+        totals=_totals(in_scope),
+        sections=[section for section in ordered if section.rows],
+        generated_at=timezone.now(),
+        draft=draft,
+        consultations=consultations,
+    )
+
+
+def totals_lines(totals):
+    by_type = "; ".join(f"{label}: {count}" for label, count in totals.by_commenter_type)
+    return [
+        f"1. Tổng số ý kiến góp ý nhận được: {totals.received}, trong đó:",
+        f"- Số ý kiến được duyệt, tổng hợp tại Mục II: {totals.approved};",
+        f"- Số ý kiến không được duyệt: {totals.rejected};",
+        f"- Số ý kiến chưa xử lý: {totals.pending}.",
+        f"2. Theo chủ thể góp ý: {by_type}.",
+        f"3. Số ý kiến rác đã loại (không tính vào tổng số): {totals.spam}.",
+    ]
