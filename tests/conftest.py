@@ -1,6 +1,9 @@
 """Shared fixtures: a site with a home page and a consultation section, and an editor."""
 
+from pathlib import Path
+
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tests import factories
@@ -33,3 +36,33 @@ def editor_client(editor):
 def private_attachment_folder(tmp_path, settings):
     """Attachments go to a per-test private folder, as in production, never the source tree."""
     settings.POLICYCOMMS_ATTACHMENT_ROOT = str(tmp_path / "policycomms_private")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters live in the cache: every test starts with none."""
+    cache.clear()
+
+
+@pytest.fixture
+def storage_dir(settings):
+    """The private attachment folder of this test."""
+    return Path(settings.POLICYCOMMS_ATTACHMENT_ROOT)
+
+
+@pytest.fixture
+def draft(index):
+    """A draft with two articles of known block ids (modules may define their own)."""
+    return factories.make_draft(
+        index,
+        articles=[
+            factories.article("Điều 1", "Phạm vi điều chỉnh", block_id="a1"),
+            factories.article("Điều 2", "Đối tượng áp dụng", block_id="a2"),
+        ],
+    )
+
+
+@pytest.fixture
+def consultation(draft):
+    """An open consultation round on ``draft``."""
+    return factories.make_round_with_status(draft, "open")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from PIL import Image
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
+from wagtail.test.utils import WagtailTestUtils
 from wagtail.users.models import UserProfile
 
 from home.models import HomePage
@@ -377,3 +378,8 @@ def attach_file(comment, name="gop-y.pdf", content=None, content_type="applicati
     attachment.file.save(name, ContentFile(content), save=False)
     attachment.save()
     return attachment
+
+
+def soup_of(response):
+    """The response's HTML, parsed, for assertions on its structure."""
+    return WagtailTestUtils.get_soup(response.content)

@@ -12,20 +12,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from wagtail.models import ModelLogEntry
-from wagtail.test.utils import WagtailTestUtils
 from wagtail.users.models import UserProfile
 
 from tests import factories
+from tests.factories import soup_of
 from wagtail_policycomms import moderation
 from wagtail_policycomms.models import CommentResponse, Disposition, PublicComment
 from wagtail_policycomms.models.comments import text_hash
 from wagtail_policycomms.permissions import DRAFTING_EDITORS, MODERATORS, setup_groups
 
 CAMPAIGN = "Đề nghị nâng mức hỗ trợ cho doanh nghiệp nhỏ và vừa lên 70% chi phí."
-
-
-def soup_of(response):
-    return WagtailTestUtils.get_soup(response.content)
 
 
 def staff(group_name, *units):

@@ -6,51 +6,18 @@ and the typed text kept, and stores nothing (no comment, no attachment row, no f
 """
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 from freezegun import freeze_time
-from wagtail.test.utils import WagtailTestUtils
 
 from tests import factories
+from tests.factories import soup_of
 from wagtail_policycomms.antispam import check_form_token
 from wagtail_policycomms.models import CommentAttachment, PublicComment
 
 BODY = "Đề nghị bổ sung quy định chuyển tiếp cho hợp đồng đã ký 😊"
-
-
-def soup_of(response):
-    return WagtailTestUtils.get_soup(response.content)
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def storage_dir(settings):
-    """The private attachment folder of this test (set by conftest)."""
-    return Path(settings.POLICYCOMMS_ATTACHMENT_ROOT)
-
-
-@pytest.fixture
-def draft(index):
-    return factories.make_draft(
-        index,
-        articles=[
-            factories.article("Điều 1", "Phạm vi điều chỉnh", block_id="a1"),
-            factories.article("Điều 2", "Đối tượng áp dụng", block_id="a2"),
-        ],
-    )
-
-
-@pytest.fixture
-def consultation(draft):
-    return factories.make_round_with_status(draft, "open")
 
 
 @pytest.fixture

@@ -7,24 +7,14 @@ The receipt page is personal (reached by a signed link) and may show the email.
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
 from django.test import Client
 from wagtail.models import Site
-from wagtail.test.utils import WagtailTestUtils
 
 from tests import factories
+from tests.factories import soup_of
 from wagtail_policycomms.models import CommentAttachment, ConsultationSettings, PublicComment
 
 SCRIPT = "<script>alert('xss')</script>"
-
-
-def soup_of(response):
-    return WagtailTestUtils.get_soup(response.content)
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture

@@ -14,14 +14,10 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
-from wagtail.test.utils import WagtailTestUtils
 
 from tests import factories
+from tests.factories import soup_of
 from wagtail_policycomms.models import DraftPolicyPage
-
-
-def soup_of(response):
-    return WagtailTestUtils.get_soup(response.content)
 
 
 def listed(response):

@@ -8,14 +8,10 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from wagtail.test.utils import WagtailTestUtils
 
 from tests import factories
+from tests.factories import soup_of
 from wagtail_policycomms.models import PublicComment
-
-
-def soup_of(response):
-    return WagtailTestUtils.get_soup(response.content)
 
 
 def get(client, url, language="en"):
@@ -26,22 +22,6 @@ def get(client, url, language="en"):
 
 def bodies(response):
     return [node.get_text() for node in soup_of(response).select(".pc-comment .pc-comment-body")]
-
-
-@pytest.fixture
-def draft(index):
-    return factories.make_draft(
-        index,
-        articles=[
-            factories.article("Điều 1", "Phạm vi điều chỉnh", block_id="a1"),
-            factories.article("Điều 2", "Đối tượng áp dụng", block_id="a2"),
-        ],
-    )
-
-
-@pytest.fixture
-def consultation(draft):
-    return factories.make_round_with_status(draft, "open")
 
 
 def at(days_ago):
