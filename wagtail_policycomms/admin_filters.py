@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Left, Length
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Left, Length
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -56,19 +56,8 @@ def draft_title_of(path_ref):
 
 
 def annotate_group_size(queryset):
-    """Size of each comment's duplicate group: same text hash on the same consultation."""
-    if "group_size" in queryset.query.annotations:
-        return queryset
-    size = (
-        PublicComment.objects.filter(
-            consultation_id=OuterRef("consultation_id"), text_hash=OuterRef("text_hash")
-        )
-        .order_by()
-        .values("consultation_id")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    return queryset.annotate(group_size=Coalesce(Subquery(size, output_field=IntegerField()), 1))
+    """Each comment's duplicate-group size as ``group_size`` (see ``with_group_size``)."""
+    return queryset.with_group_size()
 
 
 def consultations_with_draft_title():

@@ -11,13 +11,14 @@ same query), so memory stays flat however many rows there are.
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import moderation
+from ..admin_filters import annotate_group_size
 from ..blocks import article_anchor
 from ..conf import policycomms_settings
 from ..models import CommentTheme, ConsultationPage, DraftPolicyPage, PublicComment
@@ -111,23 +112,6 @@ def _person(user):
 
 
 # --- Rows -----------------------------------------------------------------------------------
-
-
-def annotate_group_size(queryset):
-    """Size of each comment's duplicate group (same consultation and normalised text), as
-    ``group_size``: one correlated subquery, not a query per row."""
-    if "group_size" in queryset.query.annotations:
-        return queryset
-    group = (
-        PublicComment.objects.filter(
-            consultation_id=OuterRef("consultation_id"), text_hash=OuterRef("text_hash")
-        )
-        .order_by()
-        .values("consultation_id")
-        .annotate(size=Count("pk"))
-        .values("size")[:1]
-    )
-    return queryset.annotate(group_size=Subquery(group, output_field=IntegerField()))
 
 
 def as_queryset(comments):

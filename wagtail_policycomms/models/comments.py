@@ -10,7 +10,8 @@ import unicodedata
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -79,6 +80,26 @@ class PublicCommentQuerySet(models.QuerySet):
         if state == AnswerState.PUBLISHED:
             return self.filter(response__is_published=True)
         return self
+
+    def with_group_size(self):
+        """Annotate ``group_size``: how many comments share the text and consultation.
+
+        One correlated subquery, not a query per row; idempotent.
+        """
+        if "group_size" in self.query.annotations:
+            return self
+        size = (
+            PublicComment.objects.filter(
+                consultation_id=OuterRef("consultation_id"), text_hash=OuterRef("text_hash")
+            )
+            .order_by()
+            .values("consultation_id")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+        return self.annotate(
+            group_size=Coalesce(Subquery(size, output_field=models.IntegerField()), 1)
+        )
 
     def duplicates_of(self, comment):
         """The comment's group: same normalised text on the same consultation."""
