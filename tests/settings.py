@@ -7,6 +7,7 @@ is set, as .ci/run does.
 import os
 
 import dj_database_url
+import django
 
 from portal.settings.base import *  # noqa: F403
 from portal.settings.base import INSTALLED_APPS
@@ -31,3 +32,7 @@ STORAGES = {
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LANGUAGE_CODE = "vi"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+
+# Django 6.1 replaces EMAIL_BACKEND with MAILERS; the test runner swaps in locmem either way.
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
