@@ -6,6 +6,8 @@ status only through ``moderation.py`` ("moderate").
 """
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.views.defaults import permission_denied
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .models import PublicComment
@@ -50,3 +52,9 @@ def can_moderate(user):
 
 def can_view_personal_data(user):
     return user.has_perm(VIEW_PERSONAL_DATA)
+
+
+def forbidden(request):
+    """A real 403 page. Returned, not raised: Wagtail's admin turns a raised
+    PermissionDenied into a redirect to the dashboard, which hides the refusal."""
+    return permission_denied(request, PermissionDenied())

@@ -13,7 +13,6 @@ decided in ``permissions``. URL names are in the ``policycomms_answers`` namespa
 """
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, include, path, reverse
@@ -21,7 +20,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
-from django.views.defaults import permission_denied
 from django.views.generic import FormView
 from taggit.forms import TagField
 from wagtail.admin import messages
@@ -30,6 +28,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminTagWidget
 
 from . import moderation
+from .admin_permissions import forbidden
 from .models import CommentResponse, ConsultationPage, Disposition, PublicComment
 from .models.comments import normalise_text
 from .permissions import (
@@ -44,12 +43,6 @@ NAMESPACE = "policycomms_answers"
 QUEUE_URL_NAME = "wagtailsnippets_wagtail_policycomms_publiccomment:list"
 #: Comments of a group shown on its answer page; the rest are counted.
 GROUP_SAMPLE = 10
-
-
-def forbidden(request):
-    """A real 403. Returned, not raised: Wagtail turns a raised PermissionDenied into a
-    redirect to the dashboard, which hides the refusal."""
-    return permission_denied(request, PermissionDenied())
 
 
 def queue_url():

@@ -8,7 +8,6 @@ URLconf.
 import logging
 
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -18,10 +17,10 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from django.views.defaults import permission_denied
 from wagtail.admin.auth import require_admin_access
 
 from . import antispam, moderation, tasks
+from .admin_permissions import forbidden
 from .conf import policycomms_settings
 from .forms import CommentForm, article_label
 from .models import (
@@ -265,9 +264,7 @@ def render_message(request, title, message, status=200, **extra):
 def download_attachment(request, pk):
     """Attachments are personal data: only staff with the permission may fetch them."""
     if not request.user.has_perm("wagtail_policycomms.view_personal_data"):
-        # Returned, not raised: Wagtail turns a raised PermissionDenied into a redirect
-        # to the dashboard, which hides the refusal from whoever follows the link.
-        return permission_denied(request, PermissionDenied())
+        return forbidden(request)
     attachment = get_object_or_404(CommentAttachment, pk=pk)
     response = FileResponse(
         attachment.file.open("rb"),

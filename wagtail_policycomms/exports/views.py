@@ -12,7 +12,6 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import path
@@ -20,11 +19,11 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.defaults import permission_denied
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from .. import moderation
+from ..admin_permissions import forbidden
 from ..conf import policycomms_settings
 from ..models import (
     AnswerState,
@@ -79,12 +78,6 @@ def invalid_filters(filters):
     return HttpResponseBadRequest(
         _("Invalid filter: %(fields)s") % {"fields": ", ".join(sorted(filters.errors))}
     )
-
-
-def forbidden(request):
-    # Returned, not raised: Wagtail turns a raised PermissionDenied in the admin
-    # into a redirect to the dashboard, which hides the refusal.
-    return permission_denied(request, PermissionDenied())
 
 
 class CommentExportMixin(SpreadsheetExportMixin):

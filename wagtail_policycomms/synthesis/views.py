@@ -7,7 +7,6 @@ permissions, page revisions and the Wagtail document library.
 import io
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -16,7 +15,6 @@ from django.urls import path, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.defaults import permission_denied
 from django.views.generic import TemplateView
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -24,6 +22,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
 from .. import moderation
+from ..admin_permissions import forbidden
 from ..exports import can_export
 from ..models import ConsultationPage, DocumentKind, DraftPolicyDocument, DraftPolicyPage
 from .data import DOCUMENT_TITLE, approved_comments, build_synthesis, totals_lines
@@ -97,11 +96,6 @@ def synthesis_url(page):
     return reverse("wagtail_policycomms_synthesis", args=[draft.pk])
 
 
-def _forbidden(request):
-    # Returned, not raised: Wagtail turns a raised PermissionDenied into a redirect.
-    return permission_denied(request, PermissionDenied())
-
-
 def _can_attach(user, draft):
     if not (can_export(user) and draft.permissions_for_user(user).can_publish()):
         return False
@@ -129,7 +123,7 @@ FORMATS = {
 def download_synthesis(request, scope, pk, export_format):
     """The report for a consultation (``scope="consultation"``) or a draft, as DOCX or XLSX."""
     if not can_export(request.user):
-        return _forbidden(request)
+        return forbidden(request)
     if export_format not in FORMATS:
         raise Http404
     model = {"consultation": ConsultationPage, "draft": DraftPolicyPage}.get(scope)
@@ -163,7 +157,7 @@ class SynthesisView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, pk):
         if not can_export(request.user):
-            return _forbidden(request)
+            return forbidden(request)
         self.draft = get_object_or_404(DraftPolicyPage, pk=pk)
         return super().dispatch(request, pk)
 
@@ -206,7 +200,7 @@ class SynthesisView(WagtailAdminTemplateMixin, TemplateView):
 def attach_synthesis_view(request, pk):
     draft = get_object_or_404(DraftPolicyPage, pk=pk)
     if not _can_attach(request.user, draft):
-        return _forbidden(request)
+        return forbidden(request)
     document = attach_synthesis(draft, request.user)
     messages.success(
         request,
