@@ -383,3 +383,43 @@ def attach_file(comment, name="gop-y.pdf", content=None, content_type="applicati
 def soup_of(response):
     """The response's HTML, parsed, for assertions on its structure."""
     return WagtailTestUtils.get_soup(response.content)
+
+
+# --- The plan, assignments and the communication log ------------------------------------------
+
+
+def make_plan(year=2024, *, title=None, number="", **kwargs):
+    from wagtail_policycomms.models import CommunicationPlan
+
+    return CommunicationPlan.objects.create(
+        year=year, title=title or f"Kế hoạch truyền thông chính sách {year}", number=number, **kwargs
+    )
+
+
+def make_assignment(plan=None, *, lead_unit=None, coordinating_units=(), **kwargs):
+    """An assignment saved the way the admin saves it: with a first revision."""
+    from wagtail_policycomms.models import Assignment
+
+    kwargs.setdefault("title", f"Nhiệm vụ {next(_sequence)}")
+    if lead_unit is None and "draft_policy" not in kwargs and not kwargs.get("lead_unit_text"):
+        lead_unit = make_unit()
+    assignment = Assignment(plan=plan or make_plan(), lead_unit=lead_unit, **kwargs)
+    assignment.save()
+    if coordinating_units:
+        assignment.coordinating_units.set(coordinating_units)
+        assignment.save()
+    assignment.save_revision()
+    return assignment
+
+
+def log_communication(draft, channel="portal", *, date=None, title=None, **kwargs):
+    """Add a row to a draft policy's communication log (without publishing a new revision)."""
+    from wagtail_policycomms.models import CommunicationActivity
+
+    return CommunicationActivity.objects.create(
+        page=draft,
+        channel=channel,
+        date=date or timezone.localdate(),
+        title=title or f"Bài viết {next(_sequence)}",
+        **kwargs,
+    )

@@ -192,6 +192,7 @@ def draft_data(unit, articles):
                 "summary": "",
                 "body": streamfield([("article", a) for a in articles]),
                 "related_documents": inline_formset([]),
+                "communication_log": inline_formset([]),
                 **{name: rich_text("") for name in DraftPolicyPage.communication_sections},
             }
         ),

@@ -58,6 +58,7 @@ def draft_form_data(unit, articles, title="Dự thảo Nghị quyết về học
         "summary": "Quy định mức học phí.",
         "body": article_form_data(*articles),
         "related_documents": inline_formset([]),
+        "communication_log": inline_formset([]),
         **{name: rich_text("") for name in COMMUNICATION_FIELDS},
     }
     data.update(extra)

@@ -177,6 +177,7 @@ def test_draft_saved_from_empty_editors_shows_no_empty_sections(client, index, u
             "document_type": "other",
             "body": {"count": "0"},
             "related_documents": inline_formset([]),
+            "communication_log": inline_formset([]),
             **{name: rich_text("") for name in DraftPolicyPage.communication_sections},
             "need": rich_text("<p>Chỉ có phần này.</p>"),
         }

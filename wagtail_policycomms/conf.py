@@ -4,6 +4,8 @@ Read a value with ``policycomms_settings.NAME`` (without the prefix). Values are
 looked up on each access so ``override_settings`` works in tests.
 """
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -80,6 +82,17 @@ DEFAULTS = {
         ("advertising", _("Advertising")),
         ("other", _("Other")),
     ],
+    # --- The plan, its assignments and reports -------------------------------------------
+    # Assignments due within this many days are "due soon" (dashboard, listing filter).
+    "DUE_SOON_DAYS": 14,
+    # policycomms_send_reminders: remind the lead unit this many days before an
+    # assignment's due date (and every day once overdue), and the drafting unit
+    # this many days before a consultation closes.
+    "ASSIGNMENT_REMINDER_DAYS": 7,
+    "CONSULTATION_REMINDER_DAYS": 3,
+    # The plan's headline target: the share of policies with a major social impact
+    # that are communicated (Decision 407/QĐ-TTg sets 100%).
+    "COMPLIANCE_TARGET_PERCENT": 100,
 }
 
 
@@ -93,3 +106,8 @@ class PolicyCommsSettings:
 
 
 policycomms_settings = PolicyCommsSettings()
+
+
+def local_zone():
+    """The department's time zone (``POLICYCOMMS_TIME_ZONE``) as a tzinfo."""
+    return ZoneInfo(policycomms_settings.TIME_ZONE)

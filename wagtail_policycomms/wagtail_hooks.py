@@ -120,3 +120,13 @@ def synthesis_listing_button(page, user, next_url=None):
     button = _synthesis_button(page, user, Button)
     if button:
         yield button
+
+
+# --- The plan and its assignments (viewsets.CommunicationPlanViewSet, AssignmentViewSet) -------
+
+# --- End of the plan and its assignments --------------------------------------------------------
+
+
+# --- Reports and the plan's dashboard panels (reports, dashboard) --------------------------------
+
+# --- End of reports -------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from .comments import (
 from .consultation_status import ConsultationStatus
 from .consultations import ConsultationPage
 from .drafts import (
+    Channel,
+    CommunicationActivity,
     DocumentKind,
     DocumentType,
     DraftPolicyDocument,
@@ -17,11 +19,32 @@ from .drafts import (
     DraftPolicyTopic,
 )
 from .index import PolicyIndexPage
+from .plans import (
+    Assignment,
+    AssignmentCategory,
+    AssignmentEvidence,
+    AssignmentProgress,
+    AssignmentStatus,
+    CommunicationPlan,
+    local_today,
+)
+from .reminders import ReminderKind, SentReminder
 from .responses import AnswerState, CommentResponse, Disposition
 from .site_settings import ConsultationSettings, ModerationMode
 from .units import Sector, Unit
 
 __all__ = [
+    "Assignment",
+    "AssignmentCategory",
+    "AssignmentEvidence",
+    "AssignmentProgress",
+    "AssignmentStatus",
+    "Channel",
+    "CommunicationActivity",
+    "CommunicationPlan",
+    "local_today",
+    "ReminderKind",
+    "SentReminder",
     "PII_FIELDS",
     "CommentAttachment",
     "AnswerState",

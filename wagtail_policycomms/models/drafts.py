@@ -46,6 +46,22 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Channel(models.TextChoices):
+    """Communication forms of the plan (section II.2.2); the report to the Department of
+    Justice counts activities per channel."""
+
+    PORTAL = "portal", _("Portal page")
+    BULLETIN = "bulletin", _("S&T Bulletin")
+    RADIO_TV = "radio_tv", _("Provincial Radio-TV")
+    NEWSPAPER = "newspaper", _("Hưng Yên Newspaper")
+    CONFERENCE = "conference", _("Conference, workshop, seminar or forum")
+    DIALOGUE = "dialogue", _("Interview or dialogue (direct or online)")
+    PRESS_CONFERENCE = "press_conference", _("Press conference")
+    GRASSROOTS = "grassroots", _("Grassroots loudspeakers, notice boards or screens")
+    SOCIAL_NETWORK = "social_network", _("Social network")
+    OTHER = "other", _("Other")
+
+
 class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
     """A draft policy: metadata, the content the plan requires, and the draft text."""
 
@@ -139,6 +155,16 @@ class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
         FieldPanel("body"),
     ]
     documents_panels = [InlinePanel("related_documents", label=_("Related document"))]
+    communication_log_panels = [
+        HelpPanel(
+            content=_(
+                "Every communication activity about this policy: articles, broadcasts, "
+                "conferences, dialogues, posts. The compliance report counts a policy as "
+                "communicated when it has at least one activity here and one consultation."
+            )
+        ),
+        InlinePanel("communication_log", label=_("Communication activity")),
+    ]
 
     # A subclass that changes one of the lists above rebuilds this too.
     edit_handler = TabbedInterface(
@@ -147,6 +173,7 @@ class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
             ObjectList(communication_panels, heading=_("Communication content")),
             ObjectList(draft_text_panels, heading=_("Draft text")),
             ObjectList(documents_panels, heading=_("Documents")),
+            ObjectList(communication_log_panels, heading=_("Communication log")),
             ObjectList(Page.promote_panels, heading=_("Promote")),
             ObjectList(Page.settings_panels, heading=_("Settings")),
         ]
@@ -263,3 +290,45 @@ class DraftPolicyDocument(Orderable):
     @property
     def display_title(self):
         return self.title or self.document.title
+
+
+class CommunicationActivity(Orderable):
+    """One row of a draft policy's communication log: where, when, what, whom it reached."""
+
+    page = ParentalKey(
+        "wagtail_policycomms.DraftPolicyPage",
+        related_name="communication_log",
+        on_delete=models.CASCADE,
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=500)
+    url = models.URLField(_("link"), max_length=1000, blank=True)
+    document = models.ForeignKey(
+        get_document_model_string(),
+        verbose_name=_("evidence document"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    audience = models.PositiveIntegerField(
+        _("audience reached"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: readers, listeners or participants, if known."),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("channel"), FieldPanel("date")]),
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("url"), FieldPanel("document")]),
+        FieldPanel("audience"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("communication activity")
+        verbose_name_plural = _("communication log")
+
+    def __str__(self):
+        return f"{self.get_channel_display()}: {self.title}"
