@@ -392,7 +392,10 @@ def make_plan(year=2024, *, title=None, number="", **kwargs):
     from wagtail_policycomms.models import CommunicationPlan
 
     return CommunicationPlan.objects.create(
-        year=year, title=title or f"Kế hoạch truyền thông chính sách {year}", number=number, **kwargs
+        year=year,
+        title=title or f"Kế hoạch truyền thông chính sách {year}",
+        number=number,
+        **kwargs,
     )
 
 

@@ -184,7 +184,7 @@ class Assignment(RevisionMixin, ClusterableModel):
         max_length=255,
         blank=True,
         help_text=_(
-            'When there is no due date, the plan\'s wording, for example "Năm 2024, khi có '
+            "When there is no due date, the plan's wording, for example \"Năm 2024, khi có "
             'hướng dẫn, yêu cầu của Sở Tư pháp".'
         ),
     )
