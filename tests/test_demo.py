@@ -8,15 +8,30 @@ from django.core.management import call_command
 from wagtail.models import Revision
 
 from wagtail_policycomms.models import (
+    Assignment,
+    AssignmentStatus,
+    CommunicationActivity,
+    CommunicationPlan,
     ConsultationPage,
     ConsultationStatus,
     DraftPolicyPage,
     PolicyIndexPage,
     Sector,
     Unit,
+    local_today,
 )
 
-COUNTED = (Unit, Sector, PolicyIndexPage, DraftPolicyPage, ConsultationPage, get_user_model())
+COUNTED = (
+    Unit,
+    Sector,
+    PolicyIndexPage,
+    DraftPolicyPage,
+    ConsultationPage,
+    get_user_model(),
+    CommunicationPlan,
+    Assignment,
+    CommunicationActivity,
+)
 
 
 def load_demo():
@@ -83,3 +98,46 @@ def test_every_demo_page_renders(demo, client):
 def test_receiving_units_have_contact_details(demo):
     for consultation in ConsultationPage.objects.live().select_related("receiving_unit"):
         assert consultation.receiving_unit.has_contact_details, consultation.title
+
+
+def test_the_plan_is_loaded_once_with_assignments_per_major_draft(demo):
+    load_demo()
+
+    plan = CommunicationPlan.objects.get(year=2024)
+    template_items = plan.assignments.filter(draft_policy__isnull=True)
+    assert template_items.count() == 11
+    assert not plan.assignments.filter(draft_policy__isnull=False).exists()
+    # The drafts are consulted on this year: their assignments are in this year's plan.
+    current = CommunicationPlan.objects.get(year=local_today().year)
+    assert CommunicationPlan.objects.count() == 2
+    assert not current.assignments.filter(draft_policy__isnull=True).exists()
+    major = DraftPolicyPage.objects.filter(major_social_impact=True)
+    assert major.count() >= 3
+    for draft in major:
+        per_draft = Assignment.objects.filter(plan=current, draft_policy=draft)
+        assert sorted(per_draft.values_list("reference", flat=True)) == ["II.2.1", "II.2.2", "II.3"]
+        assert {a.lead_unit for a in per_draft} == {draft.drafting_unit}
+    assert not Assignment.objects.filter(draft_policy__major_social_impact=False).exists()
+    # Every assignment starts its history at the load.
+    for assignment in Assignment.objects.all():
+        assert Revision.objects.for_instance(assignment).count() == 1
+
+
+def test_assignments_show_every_state_the_coordinator_tracks(demo):
+    today = local_today()
+    per_draft = Assignment.objects.filter(draft_policy__isnull=False)
+    assert per_draft.overdue(today).exists()
+    assert per_draft.due_within(7, today).exists()
+    done = per_draft.filter(status=AssignmentStatus.DONE)
+    assert done.exists() and all(a.budget_spent and a.completed_on for a in done)
+    assert per_draft.filter(progress_notes__isnull=False).exists()
+
+
+def test_some_but_not_all_major_drafts_are_communicated(demo):
+    major = DraftPolicyPage.objects.filter(major_social_impact=True)
+    logged = major.filter(communication_log__isnull=False).distinct()
+    assert 0 < logged.count() < major.count()
+    # The log is in the published revision, so a later publish does not drop it.
+    for draft in logged:
+        revision_rows = draft.get_latest_revision().content["communication_log"]
+        assert len(revision_rows) == draft.communication_log.count()

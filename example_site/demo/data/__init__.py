@@ -9,6 +9,7 @@ from . import draft_quality, draft_science_tasks, draft_startups, draft_technolo
 from .answers import ANSWERS
 from .comments import COMMENTS
 from .organisation import DEMO_PASSWORD, HOME_PAGE, INDEX_PAGE, SECTORS, UNITS, USERS
+from .plan import COMMUNICATION_LOG, DRAFT_ASSIGNMENTS, PLAN_YEAR
 
 # In the order they are created.
 DRAFTS = [
@@ -21,10 +22,13 @@ DRAFTS = [
 __all__ = [
     "ANSWERS",
     "COMMENTS",
+    "COMMUNICATION_LOG",
     "DEMO_PASSWORD",
+    "DRAFT_ASSIGNMENTS",
     "DRAFTS",
     "HOME_PAGE",
     "INDEX_PAGE",
+    "PLAN_YEAR",
     "SECTORS",
     "UNITS",
     "USERS",

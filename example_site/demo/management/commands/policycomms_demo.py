@@ -6,22 +6,33 @@ their consultation rounds, citizens' comments and a few answers. Idempotent: eve
 found by a stable key (unit and field name, username, page slug under its parent) and
 updated in place, so running it again adds nothing. Consultation dates are relative to
 today, so each run also moves them to keep one round open, one upcoming and one closed.
-The content itself is in ``demo/data/``.
+Then it loads the 2024 communication plan (``policycomms_load_plan 2024``), gives the
+drafting units the plan's items for each draft with a major social impact, and fills the
+drafts' communication logs; those are created once and then left alone, so changes made
+in the admin are kept. The content itself is in ``demo/data/``.
 """
 
 from datetime import datetime, time, timedelta
+from io import StringIO
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.models import Page, Site
 
 from wagtail_policycomms import moderation
 from wagtail_policycomms.forms import article_label
 from wagtail_policycomms.models import (
+    Assignment,
+    AssignmentProgress,
+    CommunicationActivity,
+    CommunicationPlan,
     ConsultationPage,
     ConsultationStatus,
     DraftPolicyPage,
@@ -30,9 +41,11 @@ from wagtail_policycomms.models import (
     ReceiptCounter,
     Sector,
     Unit,
+    local_today,
 )
 from wagtail_policycomms.models.comments import text_hash
 from wagtail_policycomms.permissions import setup_groups
+from wagtail_policycomms.plan_templates import PLANS
 
 from ... import data
 
@@ -64,7 +77,11 @@ class Command(BaseCommand):
             drafts = [self.load_draft(index, spec, units, sectors) for spec in data.DRAFTS]
             self.load_comments(index)
             self.load_answers(index, users)
-        self.print_summary(index, drafts)
+            plan = self.load_plan()
+            current = self.load_current_plan(plan)
+            self.load_draft_assignments(plan, current, index, units)
+            self.load_communication_logs(index)
+        self.print_summary(index, drafts, plan, current)
 
     # --- Units and users ---------------------------------------------------------------
 
@@ -249,6 +266,111 @@ class Command(BaseCommand):
         if self.verbosity >= 2 or created:
             self.stdout.write(f"  answers: {created} created")
 
+    # --- The plan, assignments per draft and communication logs ----------------------------------
+
+    def load_plan(self):
+        """The package's plan for the year, through its own command (idempotent too)."""
+        out = self.stdout if self.verbosity >= 1 else StringIO()
+        call_command(
+            "policycomms_load_plan", str(data.PLAN_YEAR), stdout=out, verbosity=self.verbosity
+        )
+        template = PLANS[data.PLAN_YEAR]
+        return CommunicationPlan.objects.get(year=template["year"], title=template["title"])
+
+    def load_current_plan(self, template_plan):
+        """This year's plan, worded like the 2024 one: the demo's drafts are consulted on
+        this year, so their assignments (dated from today) belong to this year's plan."""
+        year = local_today(self.now).year
+        if year == template_plan.year:
+            return template_plan
+        plan, created = CommunicationPlan.objects.get_or_create(
+            year=year,
+            title=template_plan.title.replace(str(template_plan.year), str(year)),
+            defaults={
+                "number": template_plan.number,
+                "summary": f"Kế hoạch minh hoạ (dữ liệu demo), theo mẫu Kế hoạch năm "
+                f"{template_plan.year}.",
+            },
+        )
+        if created:
+            plan.save_revision(user=self.actor, log_action="wagtail.create")
+        return plan
+
+    def load_draft_assignments(self, template_plan, plan, index, units):
+        """Items II.2.1, II.2.2 and II.3 per major-impact draft, led by its drafting unit,
+        worded as in the template plan.
+
+        Created once: an existing one (same plan, item and draft) is left as the
+        coordinator or the unit has changed it.
+        """
+        today = local_today(self.now)
+        items = {
+            a.reference: a for a in template_plan.assignments.filter(draft_policy__isnull=True)
+        }
+        created = 0
+        for slug, specs in data.DRAFT_ASSIGNMENTS.items():
+            draft = DraftPolicyPage.objects.child_of(index).get(slug=slug)
+            for spec in specs:
+                reference = spec["reference"]
+                if Assignment.objects.filter(
+                    plan=plan, reference=reference, draft_policy=draft
+                ).exists():
+                    continue
+                item = items[reference]
+                completed = spec.get("completed_days_ago")
+                assignment = Assignment(
+                    plan=plan,
+                    reference=reference,
+                    category=item.category,
+                    title=item.title,
+                    description=f"Thực hiện mục {reference} của Kế hoạch đối với dự thảo "
+                    f"“{draft.title}”.",
+                    lead_unit=draft.drafting_unit,
+                    lead_unit_text=item.lead_unit_text,
+                    draft_policy=draft,
+                    starts_on=today + timedelta(days=spec["starts_in_days"]),
+                    due_on=today + timedelta(days=spec["due_in_days"]),
+                    status=spec["status"],
+                    completed_on=today - timedelta(days=completed) if completed else None,
+                    budget_estimated=spec.get("budget_estimated"),
+                    budget_spent=spec.get("budget_spent"),
+                    funding_source=item.funding_source,
+                )
+                assignment.coordinating_units.set([units[n] for n in spec["coordinating_units"]])
+                for days_ago, note in spec["progress"]:
+                    assignment.progress_notes.add(
+                        AssignmentProgress(date=today - timedelta(days=days_ago), note=note)
+                    )
+                assignment.save()
+                assignment.save_revision(user=self.actor, log_action="wagtail.create")
+                created += 1
+        if self.verbosity >= 2 or created:
+            self.stdout.write(f"  assignments per draft policy: {created} created")
+
+    def load_communication_logs(self, index):
+        """Rows of the drafts' communication logs, found again by channel and title."""
+        today = local_today(self.now)
+        for slug, rows in data.COMMUNICATION_LOG.items():
+            draft = DraftPolicyPage.objects.child_of(index).get(slug=slug)
+            existing = set(
+                CommunicationActivity.objects.filter(page=draft).values_list("channel", "title")
+            )
+            missing = [row for row in rows if (row["channel"], row["title"]) not in existing]
+            for row in missing:
+                draft.communication_log.add(
+                    CommunicationActivity(
+                        channel=row["channel"],
+                        date=today - timedelta(days=row["days_ago"]),
+                        title=row["title"],
+                        url=row["url"],
+                        audience=row["audience"],
+                    )
+                )
+            if missing:
+                # Published with the page, so the log is in the page's history too.
+                self.publish(draft)
+                self.report("updated", draft, f"communication log: {len(missing)} added")
+
     def local_time(self, days_from_today, at):
         day = timezone.localdate(self.now) + timedelta(days=days_from_today)
         return timezone.make_aware(datetime.combine(day, at))
@@ -301,7 +423,21 @@ class Command(BaseCommand):
             suffix = f" ({detail})" if detail else ""
             self.stdout.write(f"  {action:<9} {type(page).__name__} {page.url_path}{suffix}")
 
-    def print_summary(self, index, drafts):
+    @staticmethod
+    def url_or_none(model, name):
+        """An admin URL by name (a model's viewset URL when ``model`` is given), if registered."""
+        try:
+            if model is not None:
+                name = model.snippet_viewset.get_url_name(name)
+            return reverse(name)
+        except (AttributeError, NoReverseMatch):
+            return None
+
+    @staticmethod
+    def admin_link(path):
+        return f"{PORTAL_URL}{path}" if path else f"{PORTAL_URL}/admin/ (see the menu)"
+
+    def print_summary(self, index, drafts, plan, current):
         write = self.stdout.write
         rounds = list(ConsultationPage.objects.live().descendant_of(index))
         by_status = dict.fromkeys(ConsultationStatus, 0)
@@ -320,6 +456,23 @@ class Command(BaseCommand):
         write(f"  Portal:         {PORTAL_URL}/")
         write(f"  Draft policies: {PORTAL_URL}{index.get_url()}")
         write(f"  Admin:          {PORTAL_URL}/admin/")
+        major = [d for d in drafts if d.major_social_impact]
+        write(
+            f"  Plan {plan.number} ({plan.year}): {plan.assignments.count()} assignments, "
+            f"{len(major)} draft policies with a major social impact."
+        )
+        write(f"  Plan:           {self.admin_link(AdminURLFinder().get_edit_url(plan))}")
+        if current != plan:
+            write(
+                f"  This year's plan ({current.year}, demo): {current.assignments.count()} "
+                f"assignments  {self.admin_link(AdminURLFinder().get_edit_url(current))}"
+            )
+        write(f"  Assignments:    {self.admin_link(self.url_or_none(Assignment, 'list'))}")
+        write(
+            "  Compliance:     "
+            + self.admin_link(self.url_or_none(None, "wagtail_policycomms_report_compliance"))
+            + "  (admin menu: Reports)"
+        )
         write("")
         rows = [("Username", "Password", "Role")]
         rows += [(spec["username"], data.DEMO_PASSWORD, spec["role"]) for spec in data.USERS]

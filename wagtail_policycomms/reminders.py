@@ -1,0 +1,296 @@
+"""Daily reminders by email, for ``policycomms_send_reminders`` (run it from cron).
+
+What is reminded, and to whom:
+
+- an assignment still to do, due within ``POLICYCOMMS_ASSIGNMENT_REMINDER_DAYS`` or
+  overdue: its responsible unit (the lead unit, or the linked draft's drafting unit);
+- an open consultation closing within ``POLICYCOMMS_CONSULTATION_REMINDER_DAYS``: the
+  drafting unit of its draft policy;
+- a closed consultation whose approved comments still have no answer: the same unit,
+  with the count.
+
+A unit's email goes to the unit's address and its active members' addresses, and lists
+all its items. Each item is reminded at most once a (local) day: a ``SentReminder`` row
+per item is inserted before the email is sent, in the same transaction, so a second run
+the same day finds the rows and sends nothing, and a failed send rolls them back for the
+next run to retry.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from wagtail.admin.admin_url_finder import AdminURLFinder
+
+from .conf import policycomms_settings
+from .models import (
+    Assignment,
+    CommentStatus,
+    ConsultationPage,
+    ConsultationStatus,
+    PublicComment,
+    ReminderKind,
+    SentReminder,
+    local_today,
+)
+
+#: Order of the sections in an email.
+KIND_ORDER = [
+    ReminderKind.ASSIGNMENT_OVERDUE,
+    ReminderKind.ASSIGNMENT_DUE,
+    ReminderKind.CONSULTATION_CLOSING,
+    ReminderKind.UNANSWERED,
+]
+
+
+@dataclass
+class Notice:
+    """One item to remind a unit about today."""
+
+    kind: str
+    item: str  # SentReminder.item: "assignment:12", "consultation:34"
+    obj: object
+    unit: object  # a Unit, or None when nobody is responsible
+    url: str = ""
+    count: int = 0  # unanswered comments
+    days: int = 0  # days overdue, or days left
+
+
+@dataclass
+class UnitReminder:
+    """The email to one unit: its notices and where it goes."""
+
+    unit: object
+    recipients: list
+    notices: list = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    sent: list = field(default_factory=list)  # UnitReminder
+    no_recipients: list = field(default_factory=list)  # UnitReminder
+    no_unit: list = field(default_factory=list)  # Notice
+    failed: list = field(default_factory=list)  # (UnitReminder, exception)
+    already_sent: int = 0
+
+
+# --- What is due --------------------------------------------------------------------------
+
+
+def admin_url(path):
+    """An absolute link into the admin when WAGTAILADMIN_BASE_URL is set, else the path."""
+    if not path:
+        return ""
+    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
+    return base.rstrip("/") + path
+
+
+def _edit_url(instance):
+    return admin_url(AdminURLFinder().get_edit_url(instance) or "")
+
+
+def _unanswered_url(consultation):
+    try:
+        path = reverse(PublicComment.snippet_viewset.get_url_name("list"))
+    except (AttributeError, NoReverseMatch):
+        return _edit_url(consultation)
+    query = {"consultation": consultation.pk, "status": "approved", "answer_state": "none"}
+    return admin_url(f"{path}?{urlencode(query)}")
+
+
+def assignment_notices(today):
+    days = policycomms_settings.ASSIGNMENT_REMINDER_DAYS
+    assignments = (
+        Assignment.objects.open()
+        .filter(due_on__lte=today + timedelta(days=days))
+        .select_related("plan", "lead_unit", "draft_policy__drafting_unit")
+        .order_by("due_on", "reference", "pk")
+    )
+    notices = []
+    for assignment in assignments:
+        overdue = assignment.due_on < today
+        notices.append(
+            Notice(
+                kind=ReminderKind.ASSIGNMENT_OVERDUE if overdue else ReminderKind.ASSIGNMENT_DUE,
+                item=f"assignment:{assignment.pk}",
+                obj=assignment,
+                unit=assignment.responsible_unit,
+                url=_edit_url(assignment),
+                days=abs((today - assignment.due_on).days),
+            )
+        )
+    return notices
+
+
+def _drafting_unit(consultation):
+    return consultation.get_parent().specific.drafting_unit
+
+
+def consultation_notices(now):
+    days = policycomms_settings.CONSULTATION_REMINDER_DAYS
+    closing = (
+        ConsultationPage.objects.live()
+        .with_status(ConsultationStatus.OPEN, now)
+        .filter(closes_at__lte=now + timedelta(days=days))
+        .order_by("closes_at")
+    )
+    notices = [
+        Notice(
+            kind=ReminderKind.CONSULTATION_CLOSING,
+            item=f"consultation:{consultation.pk}",
+            obj=consultation,
+            unit=_drafting_unit(consultation),
+            url=_edit_url(consultation),
+        )
+        for consultation in closing
+    ]
+    unanswered = (
+        ConsultationPage.objects.live()
+        .with_status(ConsultationStatus.CLOSED, now)
+        .annotate(
+            unanswered=Count(
+                "public_comments",
+                filter=Q(
+                    public_comments__status=CommentStatus.APPROVED,
+                    public_comments__response__isnull=True,
+                ),
+            )
+        )
+        .filter(unanswered__gt=0)
+        .order_by("closes_at")
+    )
+    notices += [
+        Notice(
+            kind=ReminderKind.UNANSWERED,
+            item=f"consultation:{consultation.pk}",
+            obj=consultation,
+            unit=_drafting_unit(consultation),
+            url=_unanswered_url(consultation),
+            count=consultation.unanswered,
+        )
+        for consultation in unanswered
+    ]
+    return notices
+
+
+def recipients_of(unit):
+    """The unit's address and its active members' addresses, each once (case-insensitive)."""
+    addresses = [unit.email] if unit.email else []
+    addresses += (
+        unit.members.filter(is_active=True).exclude(email="").values_list("email", flat=True)
+    )
+    seen, unique = set(), []
+    for address in addresses:
+        if address.lower() not in seen:
+            seen.add(address.lower())
+            unique.append(address)
+    return unique
+
+
+def collect(now=None):
+    """Today's notices grouped by unit, leaving out those already sent today.
+
+    Returns (unit reminders, notices without a responsible unit, count already sent).
+    """
+    now = now or timezone.now()
+    today = local_today(now)
+    notices = assignment_notices(today) + consultation_notices(now)
+    sent = set(SentReminder.objects.filter(day=today).values_list("kind", "item"))
+    by_unit, no_unit, already_sent = {}, [], 0
+    for notice in notices:
+        if (notice.kind, notice.item) in sent:
+            already_sent += 1
+        elif notice.unit is None:
+            no_unit.append(notice)
+        else:
+            if notice.unit.pk not in by_unit:
+                by_unit[notice.unit.pk] = UnitReminder(notice.unit, recipients_of(notice.unit))
+            by_unit[notice.unit.pk].notices.append(notice)
+    reminders = sorted(by_unit.values(), key=lambda r: r.unit.name)
+    for reminder in reminders:
+        reminder.notices.sort(key=lambda n: KIND_ORDER.index(n.kind))
+    return reminders, no_unit, already_sent
+
+
+# --- Sending ------------------------------------------------------------------------------
+
+
+def render_email(reminder, today):
+    sections = [
+        (kind, [n for n in reminder.notices if n.kind == kind])
+        for kind in KIND_ORDER
+        if any(n.kind == kind for n in reminder.notices)
+    ]
+    context = {
+        "unit": reminder.unit,
+        "sections": sections,
+        "notices": reminder.notices,
+        "today": today,
+        "kinds": ReminderKind,
+    }
+    with translation.override(settings.LANGUAGE_CODE or "vi"):
+        subject = " ".join(
+            render_to_string("wagtail_policycomms/emails/reminder_subject.txt", context).split()
+        )
+        body = render_to_string("wagtail_policycomms/emails/reminder.txt", context)
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=policycomms_settings.FROM_EMAIL,
+        to=reminder.recipients,
+    )
+
+
+def _record(reminder, today):
+    """Insert a SentReminder per notice; drop the notices another run recorded meanwhile."""
+    recorded = []
+    for notice in reminder.notices:
+        try:
+            with transaction.atomic():
+                SentReminder.objects.create(
+                    kind=notice.kind,
+                    item=notice.item,
+                    day=today,
+                    recipients=", ".join(reminder.recipients),
+                )
+        except IntegrityError:
+            continue
+        recorded.append(notice)
+    reminder.notices = recorded
+
+
+def send_reminders(now=None, *, dry_run=False):
+    """Send today's reminders, one email per unit. Returns an ``Outcome``.
+
+    A unit whose email fails is reported in ``failed`` and its rows are rolled back;
+    the other units are still sent.
+    """
+    now = now or timezone.now()
+    today = local_today(now)
+    reminders, no_unit, already_sent = collect(now)
+    outcome = Outcome(no_unit=no_unit, already_sent=already_sent)
+    for reminder in reminders:
+        if not reminder.recipients:
+            outcome.no_recipients.append(reminder)
+            continue
+        if dry_run:
+            outcome.sent.append(reminder)
+            continue
+        try:
+            with transaction.atomic():
+                _record(reminder, today)
+                if reminder.notices:
+                    render_email(reminder, today).send()
+        except Exception as error:  # any mail failure: report it, go on with the others
+            outcome.failed.append((reminder, error))
+            continue
+        if reminder.notices:
+            outcome.sent.append(reminder)
+    return outcome
