@@ -106,6 +106,9 @@ def test_each_group_has_the_permissions_of_its_role(indexes):
         "wagtailadmin.access_admin",
         f"{APP}.view_publiccomment",
         f"{APP}.answer_publiccomment",
+        # Their own units' assignments only (admin_permissions.AssignmentPermissionPolicy).
+        f"{APP}.view_assignment",
+        f"{APP}.change_assignment",
     }
     assert moderators == {
         "wagtailadmin.access_admin",
@@ -113,12 +116,19 @@ def test_each_group_has_the_permissions_of_its_role(indexes):
         f"{APP}.moderate_publiccomment",
         f"{APP}.export_publiccomment",
         f"{APP}.view_personal_data",
+        f"{APP}.view_communicationplan",
+        f"{APP}.view_assignment",
     }
     assert coordinators == {
         "wagtailadmin.access_admin",
         f"{APP}.view_publiccomment",
         f"{APP}.export_publiccomment",
         f"{APP}.view_unit",
+        *(
+            f"{APP}.{action}_{model}"
+            for model in ("communicationplan", "assignment")
+            for action in ("add", "change", "delete", "view")
+        ),
     }
     for page in indexes:
         assert page_actions(DRAFTING_EDITORS, page) == {"add", "change"}

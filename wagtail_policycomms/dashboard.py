@@ -96,3 +96,126 @@ class ModerationPanel(Component):
         for row in rows:
             row["draft_title"] = titles.get(row["path"][: -Page.steplen], "")
             row["edit_url"] = reverse("wagtailadmin_pages:edit", args=[row["pk"]])
+
+
+# --- The plan's panels: the user's units' assignments, compliance this year ------------------
+
+#: Assignments listed in the units' panel; the rest are counted.
+ASSIGNMENT_LIMIT = 10
+
+
+def assignment_edit_url(pk):
+    """The assignment's edit view, if the assignment admin is registered (else None)."""
+    from django.contrib.admin.utils import quote
+
+    from .models import Assignment
+
+    viewset = getattr(Assignment, "snippet_viewset", None)
+    if viewset is None:
+        return None
+    return reverse(viewset.get_url_name("edit"), args=[quote(pk)])
+
+
+def add_plan_panels(request, panels):
+    from .models import Unit
+    from .reports.access import can_view_compliance_report
+
+    unit_ids = list(Unit.objects.for_user(request.user).values_list("pk", flat=True))
+    if unit_ids:
+        panels.append(UnitAssignmentsPanel(unit_ids))
+    if can_view_compliance_report(request.user):
+        panels.append(CompliancePanel())
+
+
+def due_text(assignment, today):
+    """Overdue is said in words, not only shown in colour."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    days = (assignment.due_on - today).days
+    if days < 0:
+        return ngettext("Overdue by %(days)s day", "Overdue by %(days)s days", -days) % {
+            "days": -days
+        }
+    if days == 0:
+        return _("Due today")
+    return ngettext("Due in %(days)s day", "Due in %(days)s days", days) % {"days": days}
+
+
+class UnitAssignmentsPanel(Component):
+    """Overdue and due-soon assignments that the user's units lead or coordinate; "lead" is
+    the lead unit, or the drafting unit of the linked draft when the plan names no unit.
+    Three queries, whatever the number of assignments."""
+
+    name = "policycomms_unit_assignments"
+    template_name = "wagtail_policycomms/admin/dashboard/unit_assignments_panel.html"
+    order = 85
+
+    def __init__(self, unit_ids):
+        self.unit_ids = unit_ids
+
+    def get_context_data(self, parent_context):
+        from django.db.models import Q
+
+        from .conf import policycomms_settings
+        from .models import Assignment, local_today
+
+        context = super().get_context_data(parent_context)
+        today = local_today()
+        soon = today + timedelta(days=policycomms_settings.DUE_SOON_DAYS)
+        due = (
+            Assignment.objects.open()
+            .involving(self.unit_ids)
+            .filter(due_on__isnull=False, due_on__lte=soon)
+        )
+        counts = due.aggregate(
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            due_soon=Count("pk", filter=Q(due_on__gte=today)),
+        )
+        assignments = list(
+            due.select_related("plan", "lead_unit", "draft_policy__drafting_unit").order_by(
+                "due_on", "pk"
+            )[:ASSIGNMENT_LIMIT]
+        )
+        rows = []
+        for assignment in assignments:
+            responsible = assignment.responsible_unit
+            rows.append(
+                {
+                    "assignment": assignment,
+                    "edit_url": assignment_edit_url(assignment.pk),
+                    "unit": responsible,
+                    "is_lead": responsible is not None and responsible.pk in self.unit_ids,
+                    "overdue": assignment.due_on < today,
+                    "due_text": due_text(assignment, today),
+                }
+            )
+        context.update(
+            rows=rows,
+            overdue_count=counts["overdue"],
+            due_soon_count=counts["due_soon"],
+            more=counts["overdue"] + counts["due_soon"] > len(rows),
+            due_soon_days=policycomms_settings.DUE_SOON_DAYS,
+        )
+        return context
+
+
+class CompliancePanel(Component):
+    """This year's share of major-impact policies communicated (from ``reports.data``)."""
+
+    name = "policycomms_compliance"
+    template_name = "wagtail_policycomms/admin/dashboard/compliance_panel.html"
+    order = 95
+
+    def get_context_data(self, parent_context):
+        from .reports import data
+        from .reports.views import compliance_summary_text
+
+        context = super().get_context_data(parent_context)
+        summary = data.compliance_summary(data.current_year())
+        context.update(
+            summary=summary,
+            summary_text=compliance_summary_text(summary),
+            report_url=reverse("wagtail_policycomms_report_compliance") + f"?year={summary.year}",
+        )
+        return context

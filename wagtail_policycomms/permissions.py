@@ -27,6 +27,16 @@ EXPORT = f"{APP}.export_publiccomment"
 VIEW_PERSONAL_DATA = f"{APP}.view_personal_data"
 VIEW_UNITS = f"{APP}.view_unit"
 
+#: The plan and its assignments: the Inspectorate manages them (``change_communicationplan``
+#: lets it edit every assignment, see admin_permissions); drafting units update their own.
+PLAN_PERMISSIONS = tuple(
+    f"{APP}.{action}_{model}"
+    for model in ("communicationplan", "assignment")
+    for action in ("add", "change", "delete", "view")
+)
+VIEW_ASSIGNMENTS = (f"{APP}.view_communicationplan", f"{APP}.view_assignment")
+EDIT_OWN_ASSIGNMENTS = (f"{APP}.view_assignment", f"{APP}.change_assignment")
+
 DRAFTING_EDITORS = "Biên tập viên soạn thảo"
 MODERATORS = "Kiểm duyệt viên – Trung tâm Thông tin"
 COORDINATORS = "Điều phối – Thanh tra Sở"
@@ -55,8 +65,11 @@ GROUPS = (
     GroupSpec(
         key="drafting_editors",
         name=DRAFTING_EDITORS,
-        description="drafting units' editors: write draft policies, answer their unit's comments",
-        permissions=(ACCESS_ADMIN, VIEW_COMMENTS, ANSWER),
+        description=(
+            "drafting units' editors: write draft policies, answer their unit's comments, "
+            "update their unit's assignments"
+        ),
+        permissions=(ACCESS_ADMIN, VIEW_COMMENTS, ANSWER, *EDIT_OWN_ASSIGNMENTS),
         page_permissions=("add", "change"),
         document_permissions=("add", "choose"),
     ),
@@ -64,7 +77,14 @@ GROUPS = (
         key="moderators",
         name=MODERATORS,
         description="Information Centre: moderate, publish answers and pages, export",
-        permissions=(ACCESS_ADMIN, VIEW_COMMENTS, MODERATE, EXPORT, VIEW_PERSONAL_DATA),
+        permissions=(
+            ACCESS_ADMIN,
+            VIEW_COMMENTS,
+            MODERATE,
+            EXPORT,
+            VIEW_PERSONAL_DATA,
+            *VIEW_ASSIGNMENTS,
+        ),
         page_permissions=("change", "publish"),
         document_permissions=("add", "change", "choose"),
     ),
@@ -77,9 +97,9 @@ GROUPS = (
             VIEW_COMMENTS,
             EXPORT,
             VIEW_UNITS,
-            # Extension point: the plan's assignments (a later feature) add their
-            # permissions here, e.g. f"{APP}.view_assignment", f"{APP}.change_assignment",
-            # and running policycomms_setup_groups again grants them.
+            # The plan and its assignments; running policycomms_setup_groups again
+            # grants permissions added here.
+            *PLAN_PERMISSIONS,
         ),
     ),
 )

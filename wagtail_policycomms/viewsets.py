@@ -1,21 +1,46 @@
 """Admin screens, built on Wagtail's own snippet viewsets."""
 
+from django import forms
 from django.contrib.admin.utils import quote
+from django.db.models import Count
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .admin_filters import PublicCommentFilterSet
 from .admin_groups import CommentGroupIndexView, GroupModerateView
-from .admin_permissions import comment_permission_policy
+from .admin_permissions import (
+    assignment_permission_policy,
+    comment_permission_policy,
+    register_assignment_permission_policy,
+)
 from .admin_views import (
     ModerateCommentView,
     PublicCommentHistoryView,
     PublicCommentIndexView,
     PublicCommentInspectView,
 )
-from .models import PublicComment, Sector, Unit
+from .models import Assignment, CommunicationPlan, PublicComment, Sector, Unit
+from .plan_admin import (
+    TEMPLATES as ASSIGNMENT_TEMPLATES,
+)
+from .plan_admin import (
+    AssignmentDeleteView,
+    AssignmentEditView,
+    AssignmentFilterSet,
+    AssignmentForm,
+    AssignmentIndexView,
+    PlanDeleteView,
+    plan_assignments_label,
+)
 
 
 class UnitViewSet(SnippetViewSet):
@@ -57,8 +82,109 @@ class SectorViewSet(SnippetViewSet):
     copy_view_enabled = False
 
 
+class CommunicationPlanViewSet(SnippetViewSet):
+    """The plans ("Kế hoạch"), kept with their revisions; their items are assignments."""
+
+    model = CommunicationPlan
+    icon = "doc-full"
+    menu_label = _("Plans")
+    menu_name = "policycomms_plans"
+    list_display = [
+        "title",
+        "number",
+        "year",
+        Column("assignments", label=_("Assignments"), accessor=plan_assignments_label),
+    ]
+    list_filter = ["year"]
+    search_fields = ["title", "number"]
+    search_backend_name = None
+    ordering = ["-year", "title"]
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    delete_view_class = PlanDeleteView
+    delete_template_name = ASSIGNMENT_TEMPLATES + "plan_confirm_delete.html"
+    panels = [
+        FieldRowPanel([FieldPanel("number"), FieldPanel("year"), FieldPanel("issued_on")]),
+        FieldPanel("title"),
+        FieldPanel("document"),
+        FieldPanel("summary"),
+    ]
+
+    def get_queryset(self, request):
+        return CommunicationPlan.objects.annotate(assignment_count=Count("assignments"))
+
+
+class AssignmentViewSet(SnippetViewSet):
+    """The plan's assignments ("Nhiệm vụ"): each unit sees its own first; drafting units
+    edit only their own (see admin_permissions.AssignmentPermissionPolicy)."""
+
+    model = Assignment
+    icon = "tasks"
+    menu_label = _("Assignments")
+    menu_name = "policycomms_assignments"
+    list_per_page = 50
+    filterset_class = AssignmentFilterSet
+    search_fields = ["title", "reference", "lead_unit_text", "description"]
+    search_backend_name = None
+    copy_view_enabled = True
+    inspect_view_enabled = True
+    index_view_class = AssignmentIndexView
+    index_template_name = ASSIGNMENT_TEMPLATES + "index.html"
+    edit_view_class = AssignmentEditView
+    delete_view_class = AssignmentDeleteView
+    edit_handler = ObjectList(
+        [
+            FieldPanel("plan"),
+            FieldRowPanel([FieldPanel("reference"), FieldPanel("category")]),
+            FieldPanel("title"),
+            FieldPanel("description"),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel(
+                        [
+                            FieldPanel("lead_unit", widget=forms.Select),
+                            FieldPanel("lead_unit_text"),
+                        ]
+                    ),
+                    FieldPanel("coordinating_units", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("draft_policy"),
+                ],
+                heading=_("Units"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("starts_on"), FieldPanel("due_on")]),
+                    FieldPanel("time_frame"),
+                    FieldPanel("status"),
+                ],
+                heading=_("Time and status"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("budget_estimated"), FieldPanel("budget_spent")]),
+                    FieldPanel("funding_source"),
+                ],
+                heading=_("Budget"),
+            ),
+            InlinePanel("progress_notes", heading=_("Progress"), label=_("Progress note")),
+            InlinePanel("evidence_documents", heading=_("Evidence"), label=_("Evidence document")),
+        ],
+        base_form_class=AssignmentForm,
+    )
+
+    @property
+    def permission_policy(self):
+        # Wagtail 7.4 asks the viewset; Wagtail 8 its registry (admin_permissions).
+        return assignment_permission_policy
+
+
+# Wagtail 8 reads policies from its registry when the group below is registered (at the top
+# of wagtail_hooks): register this one first, here, so it is found and not warned about.
+register_assignment_permission_policy()
+
+
 class PolicyCommsViewSetGroup(SnippetViewSetGroup):
-    items = (UnitViewSet, SectorViewSet)
+    items = (AssignmentViewSet, CommunicationPlanViewSet, UnitViewSet, SectorViewSet)
     menu_icon = "doc-full-inverse"
     menu_label = _("Policy consultation")
     menu_name = "policycomms"

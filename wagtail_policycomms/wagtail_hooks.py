@@ -124,9 +124,49 @@ def synthesis_listing_button(page, user, next_url=None):
 
 # --- The plan and its assignments (viewsets.CommunicationPlanViewSet, AssignmentViewSet) -------
 
+# Both viewsets are items of PolicyCommsViewSetGroup (registered above); viewsets.py
+# registers the assignments' permission policy before that group. Plans keep their
+# assignments (PROTECT): deleting one, even in bulk, is refused with a message.
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_plans_in_use(request, instances):
+    from .plan_admin import refuse_deleting_plans_in_use
+
+    return refuse_deleting_plans_in_use(request, instances)
+
+
 # --- End of the plan and its assignments --------------------------------------------------------
 
 
 # --- Reports and the plan's dashboard panels (reports, dashboard) --------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    from .reports.urls import get_admin_urls
+
+    return get_admin_urls()
+
+
+def _report_menu_item(index):
+    def register():
+        from .reports.urls import menu_items
+
+        return menu_items()[index]
+
+    return register
+
+
+for _index in range(3):
+    hooks.register("register_reports_menu_item", _report_menu_item(_index))
+
+
+@hooks.register("construct_homepage_panels")
+def add_plan_panels(request, panels):
+    from .dashboard import add_plan_panels
+
+    add_plan_panels(request, panels)
+
 
 # --- End of reports -------------------------------------------------------------------------------

@@ -87,38 +87,57 @@ class CommunicationPlan(RevisionMixin, models.Model):
         return f"{label} ({self.year})"
 
 
+def overdue_q(today=None):
+    """Still to do, and the due date (a local calendar date) has passed."""
+    return Q(status__in=OPEN_STATUSES, due_on__lt=today or local_today())
+
+
+def led_by_q(units):
+    """Led by one of ``units`` (ids or a queryset): the lead unit, or, when the plan names the
+    lead by role, the linked draft's drafting unit."""
+    return Q(lead_unit__in=units) | Q(lead_unit__isnull=True, draft_policy__drafting_unit__in=units)
+
+
+def involving_q(units):
+    """Led or coordinated by one of ``units``, without a join that would repeat rows."""
+    coordinated = Assignment.coordinating_units.through.objects.filter(unit__in=units)
+    return led_by_q(units) | Q(pk__in=coordinated.values("assignment_id"))
+
+
 class AssignmentQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, today=None):
-        """Still to do, and the due date has passed (local date)."""
-        return self.open().filter(due_on__lt=today or local_today())
+        return self.filter(overdue_q(today))
 
     def due_within(self, days, today=None):
         """Still to do, due today or within the next ``days`` days (not yet overdue)."""
         today = today or local_today()
         return self.open().filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
 
+    def led_by(self, units):
+        return self.filter(led_by_q(units))
+
+    def involving(self, units):
+        return self.filter(involving_q(units))
+
     def for_unit(self, unit):
-        """Led by the unit or coordinated by it."""
-        return self.filter(Q(lead_unit=unit) | Q(coordinating_units=unit)).distinct()
+        """Led or coordinated by the unit."""
+        return self.involving([unit.pk])
 
     def for_user(self, user):
         """Led or coordinated by one of the user's units."""
         from .units import Unit
 
-        units = Unit.objects.for_user(user)
-        return self.filter(Q(lead_unit__in=units) | Q(coordinating_units__in=units)).distinct()
+        return self.involving(Unit.objects.for_user(user).values("pk"))
 
     def with_user_units_first(self, user):
         """Annotate ``is_mine`` (led or coordinated by one of the user's units) for ordering."""
         from .units import Unit
 
         units = Unit.objects.for_user(user).values("pk")
-        mine = Assignment.objects.filter(
-            Q(lead_unit__in=units) | Q(coordinating_units__in=units), pk=models.OuterRef("pk")
-        )
+        mine = Assignment.objects.filter(involving_q(units), pk=models.OuterRef("pk"))
         return self.annotate(is_mine=models.Exists(mine))
 
 
@@ -265,6 +284,15 @@ class Assignment(RevisionMixin, ClusterableModel):
         super().save(*args, **kwargs)
 
     @property
+    def responsible_unit_id(self):
+        """Like ``responsible_unit``; reads the draft only when the plan names the lead by role."""
+        if self.lead_unit_id:
+            return self.lead_unit_id
+        if self.draft_policy_id:
+            return self.draft_policy.drafting_unit_id
+        return None
+
+    @property
     def responsible_unit(self):
         """The lead unit, or the linked draft policy's drafting unit."""
         if self.lead_unit_id:
@@ -274,6 +302,7 @@ class Assignment(RevisionMixin, ClusterableModel):
         return None
 
     def is_overdue(self, today=None):
+        # The instance form of overdue_q().
         return (
             self.status in OPEN_STATUSES
             and self.due_on is not None

@@ -1,0 +1,61 @@
+"""Report tables as files: CSV (UTF-8 with a BOM, so Excel reads Vietnamese) and XLSX.
+
+The reports are small (one row per draft, per unit or per figure), so each file is
+built in memory in one go, while the user's admin language is still active. Every
+cell goes through ``neutralise()``, so a title starting with "=" never runs as a
+formula, and numbers stay numbers.
+"""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from ..exports.columns import neutralise
+from ..exports.writers import BOM, XLSX_CONTENT_TYPE
+
+
+def cell_value(value):
+    """Text for text, numbers for numbers; whole-number Decimals (VND) become ints."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (int, float)):
+        return value
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+
+
+def csv_response(filename, headings, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([cell_value(h) for h in headings])
+    for row in rows:
+        writer.writerow([cell_value(value) for value in row])
+    response = HttpResponse(BOM + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(filename, sheet_title, headings, rows):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(sheet_title)[:31])
+    for row in [headings, *rows]:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, cell_value(value))
+            if cell.data_type == "f":  # never a formula, whatever openpyxl guessed
+                cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    output = io.BytesIO()
+    workbook.save(output)
+    response = HttpResponse(output.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response

@@ -1,0 +1,341 @@
+"""The report views: Wagtail ``ReportView`` subclasses (header, breadcrumbs, "Download
+XLSX / CSV" buttons from ``SpreadsheetExportMixin``), each reading its figures from
+``data``.
+
+The filter form is shown on the page itself rather than in the header's drop-down, so
+a date the report refuses is visible with its message next to the field. Exports are
+written by ``spreadsheets`` (CSV with a BOM, formula-safe XLSX), not row by row from a
+queryset: the rows are plain dataclasses and the periodic report is a flat
+"section, item, value" table.
+"""
+
+from django.http import HttpResponseBadRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.views.reports import ReportView
+
+from ..admin_permissions import forbidden
+from ..models import Assignment, Disposition, local_today
+from . import data, spreadsheets
+from .access import can_view_compliance_report, can_view_plan_reports
+from .filters import (
+    DATE_FORMAT,
+    AssignmentsByUnitFilterSet,
+    ComplianceFilterSet,
+    PeriodFilterSet,
+    with_defaults,
+)
+
+
+def yes_no(value):
+    return _("Yes") if value else _("No")
+
+
+def percent_text(value):
+    return "" if value is None else f"{value}%"
+
+
+class PolicyCommsReportView(ReportView):
+    """Access check (a real 403), the on-page filter form, exports through ``spreadsheets``."""
+
+    template_name = "wagtail_policycomms/admin/reports/report.html"
+    paginate_by = None
+    header_icon = "table"
+    list_export = ["export"]  # shows Wagtail's download buttons; rows come from export_rows()
+    filename_prefix = "bao-cao"
+
+    @staticmethod
+    def has_access(user):
+        return can_view_plan_reports(user)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_access(request.user):
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_filterset_kwargs(self):
+        kwargs = super().get_filterset_kwargs()
+        kwargs["data"] = with_defaults(self.request.GET, self.filterset_class.defaults())
+        return kwargs
+
+    @property
+    def choices(self):
+        """The validated filter values, or None when the form has errors."""
+        return self.filters.form.cleaned_data if self.filters.is_valid() else None
+
+    def get_filtered_queryset(self):
+        self.report = self.build_report(self.choices) if self.choices is not None else None
+        return self.rows_of(self.report) if self.report is not None else []
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export and not self.filters.is_valid():
+            return HttpResponseBadRequest(
+                _("Invalid filter: %(fields)s") % {"fields": ", ".join(sorted(self.filters.errors))}
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["filter_form"] = self.filters.form
+        context["filters"] = None  # on the page, not in the header's drop-down
+        context["report"] = self.report
+        return context
+
+    def as_spreadsheet(self, object_list, spreadsheet_format):
+        headings, rows = self.export_table(self.report)
+        filename = f"{self.filename_prefix}-{self.filename_suffix()}"
+        if spreadsheet_format == self.FORMAT_CSV:
+            return spreadsheets.csv_response(filename, headings, rows)
+        return spreadsheets.xlsx_response(filename, self.page_title, headings, rows)
+
+    def filename_suffix(self):
+        return local_today().strftime("%Y%m%d")
+
+    # Subclasses: build_report(choices), rows_of(report), export_table(report).
+    def rows_of(self, report):
+        return report.rows
+
+
+# --- 1. Compliance --------------------------------------------------------------------------
+
+
+class ComplianceReportView(PolicyCommsReportView):
+    page_title = gettext_lazy("Communication compliance")
+    results_template_name = "wagtail_policycomms/admin/reports/compliance_results.html"
+    filterset_class = ComplianceFilterSet
+    index_url_name = "wagtail_policycomms_report_compliance"
+    filename_prefix = "tuan-thu-truyen-thong"
+
+    @staticmethod
+    def has_access(user):
+        return can_view_compliance_report(user)
+
+    def build_report(self, choices):
+        return data.compliance_report(int(choices["year"]))
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        if self.report is not None:
+            for row in self.report.rows:
+                row.edit_url = reverse("wagtailadmin_pages:edit", args=[row.page_id])
+            context["summary_text"] = compliance_summary_text(self.report.summary)
+        return context
+
+    def filename_suffix(self):
+        return str(self.report.summary.year)
+
+    def export_table(self, report):
+        headings = [
+            _("Draft policy"),
+            _("Drafting unit"),
+            _("Page published"),
+            _("Communicated"),
+            _("Channels used"),
+            _("Comments received"),
+            _("Comments approved"),
+            _("Approved comments answered"),
+            _("Share answered (%)"),
+            _("Answers published"),
+        ]
+        rows = [
+            [
+                row.title,
+                row.drafting_unit,
+                yes_no(row.live),
+                yes_no(row.communicated),
+                row.channels_text,
+                row.received,
+                row.approved,
+                row.answered,
+                row.answered_percent,
+                row.answers_published,
+            ]
+            for row in report.rows
+        ]
+        return headings, rows
+
+
+def compliance_summary_text(summary):
+    """ "3 of 4 policies communicated: 75% against a target of 100%." """
+    if not summary.in_scope:
+        return _("No policy with a major social impact belongs to %(year)s.") % {
+            "year": summary.year
+        }
+    return _(
+        "%(communicated)s of %(in_scope)s policies communicated: %(percent)s%% against a "
+        "target of %(target)s%%."
+    ) % {
+        "communicated": summary.communicated,
+        "in_scope": summary.in_scope,
+        "percent": summary.percent,
+        "target": summary.target,
+    }
+
+
+# --- 2. The periodic report to the Department of Justice ------------------------------------
+
+
+class JusticeReportView(PolicyCommsReportView):
+    page_title = gettext_lazy("Periodic report to the Department of Justice")
+    results_template_name = "wagtail_policycomms/admin/reports/justice_results.html"
+    filterset_class = PeriodFilterSet
+    index_url_name = "wagtail_policycomms_report_justice"
+    filename_prefix = "bao-cao-so-tu-phap"
+
+    def build_report(self, choices):
+        return data.periodic_report(data.Period(choices["date_from"], choices["date_to"]))
+
+    def rows_of(self, report):
+        return sections(report)
+
+    def filename_suffix(self):
+        period = self.report.period
+        return f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["sections"] = context["object_list"]
+        return context
+
+    def export_table(self, report):
+        rows = [
+            [section.title, item, value]
+            for section in sections(report)
+            for item, value in section.lines
+        ]
+        return [_("Section"), _("Item"), _("Value")], rows
+
+
+class Section:
+    def __init__(self, key, title, lines):
+        self.key, self.title, self.lines = key, title, lines
+
+
+def plan_text(plan):
+    parts = [plan.number or _("(no number)")]
+    if plan.issued_on:
+        parts.append(plan.issued_on.strftime(DATE_FORMAT))
+    return ", ".join(parts) + f" – {plan.title}"
+
+
+def sections(report):
+    """The report as sections of (item, value) lines: the page and the export alike."""
+    period = report.period
+    plans = [(_("Plan %(year)s") % {"year": p.year}, plan_text(p)) for p in report.plans]
+    return [
+        Section(
+            "period",
+            _("Reporting period"),
+            [
+                (_("From"), period.start.strftime(DATE_FORMAT)),
+                (_("To"), period.end.strftime(DATE_FORMAT)),
+                *(plans or [(_("Plan"), _("No plan recorded for these years"))]),
+            ],
+        ),
+        Section(
+            "channels",
+            _("Communication activities by channel"),
+            [
+                *((str(label), n) for _v, label, n in report.channels),
+                (_("Total"), report.activities_total),
+            ],
+        ),
+        Section(
+            "drafts",
+            _("Draft policies"),
+            [
+                (_("Drafts handled"), report.drafts_handled),
+                (_("Policies with a major social impact"), report.in_scope),
+                (_("Of which communicated"), report.communicated),
+                (_("Share communicated (%)"), report.communicated_percent),
+                (_("Target (%)"), report.target),
+            ],
+        ),
+        Section(
+            "commenters",
+            _("Comments received by commenter type"),
+            [
+                *((str(label), n) for _v, label, n in report.comments_by_type),
+                (_("Total"), report.comments_total),
+                (_("Of which published"), report.comments_published),
+            ],
+        ),
+        Section(
+            "answers",
+            _("Answers to the comments received"),
+            [
+                (_("Accepted or partly accepted"), report.accepted),
+                (str(Disposition.EXPLAINED.label), report.explained),
+                (_("Not accepted or not applicable"), report.not_applicable),
+                (_("Not yet answered"), report.not_answered),
+            ],
+        ),
+        Section(
+            "budget",
+            _("Budget"),
+            [(_("Budget spent (VND)"), report.budget_spent)],
+        ),
+    ]
+
+
+# --- 3. Assignments by unit and status ------------------------------------------------------
+
+
+class AssignmentsByUnitReportView(PolicyCommsReportView):
+    page_title = gettext_lazy("Assignments by unit and status")
+    results_template_name = "wagtail_policycomms/admin/reports/assignments_results.html"
+    filterset_class = AssignmentsByUnitFilterSet
+    index_url_name = "wagtail_policycomms_report_assignments"
+    filename_prefix = "nhiem-vu-theo-don-vi"
+
+    def build_report(self, choices):
+        assignments = Assignment.objects.all()
+        if choices.get("plan"):
+            assignments = assignments.filter(plan=choices["plan"])
+        if choices.get("year"):
+            assignments = assignments.filter(plan__year=int(choices["year"]))
+        return data.assignments_by_unit(assignments)
+
+    def rows_of(self, report):
+        return report
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        for row in context["object_list"]:
+            row.label = unit_label(row)
+        return context
+
+    def export_table(self, report):
+        headings = [
+            _("Unit"),
+            _("Led: not started"),
+            _("Led: in progress"),
+            _("Led: done"),
+            _("Led: cancelled"),
+            _("Led: overdue"),
+            _("Led: total"),
+            _("Coordinated: total"),
+        ]
+        rows = [
+            [
+                unit_label(row),
+                row.not_started,
+                row.in_progress,
+                row.done,
+                row.cancelled,
+                row.overdue,
+                row.led_total,
+                row.coordinated,
+            ]
+            for row in report
+        ]
+        return headings, rows
+
+
+def unit_label(row):
+    if row.unit_id is None:
+        return _("No unit linked (lead named in the plan's words)")
+    if not row.is_active:
+        return _("%(unit)s (inactive)") % {"unit": row.unit}
+    return row.unit
