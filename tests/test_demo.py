@@ -118,9 +118,14 @@ def test_the_plan_is_loaded_once_with_assignments_per_major_draft(demo):
         assert sorted(per_draft.values_list("reference", flat=True)) == ["II.2.1", "II.2.2", "II.3"]
         assert {a.lead_unit for a in per_draft} == {draft.drafting_unit}
     assert not Assignment.objects.filter(draft_policy__major_social_impact=False).exists()
-    # Every assignment starts its history at the load.
+    # Every assignment starts its history at the load; the past year's dated items were
+    # then marked done, once, in a second revision.
     for assignment in Assignment.objects.all():
-        assert Revision.objects.for_instance(assignment).count() == 1
+        closed = assignment.plan == plan and assignment.due_on is not None
+        assert Revision.objects.for_instance(assignment).count() == (2 if closed else 1)
+        if closed:
+            assert assignment.status == AssignmentStatus.DONE
+            assert assignment.completed_on == assignment.due_on
 
 
 def test_assignments_show_every_state_the_coordinator_tracks(demo):

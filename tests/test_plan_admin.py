@@ -155,6 +155,9 @@ def test_listing_shows_columns_and_overdue_as_text(editor_client, rows):
     drafted = row_of(soup, "Truyền thông dự thảo")
     assert "Phòng chủ trì soạn thảo" in drafted.get_text()
     assert "Khi có dự thảo" in drafted.get_text()
+    # Items done per draft share the plan's wording: the draft tells them apart.
+    assert rows["drafted"].draft_policy.title in drafted.get_text()
+    assert rows["drafted"].draft_policy.title not in late_row.get_text()
 
 
 def test_default_order_is_due_date_with_undated_last(editor_client, rows):

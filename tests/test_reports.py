@@ -186,7 +186,7 @@ def test_compliance_page(editor_client, world):
     rows = soup.select("table.pc-compliance-table tbody tr")
     assert [cells(tr) for tr in rows] == [
         [
-            title + ("" if published == "Yes" else " draft"),
+            title + ("" if published == "Yes" else " not published"),
             unit,
             communicated,
             channels,

@@ -62,6 +62,11 @@ def lead_text(assignment):
     return unit.name if unit else ""
 
 
+def draft_text(assignment):
+    """Per-draft items share the plan's wording: the draft tells them apart."""
+    return assignment.draft_policy.title if assignment.draft_policy_id else ""
+
+
 def overdue_text(assignment, today):
     days = assignment.days_overdue(today)
     if days is None:
@@ -161,6 +166,7 @@ def assignment_columns():
     """The listing's columns after the title."""
     return [
         Column("reference", label=_("Item"), sort_key="reference"),
+        Column("draft", label=_("Draft policy"), accessor=draft_text),
         Column("lead", label=_("Lead unit"), accessor=lead_text, sort_key="lead_unit__name"),
         Column("due", label=_("Due"), accessor=when_text, sort_key="due_on"),
         OverdueColumn("status", label=_("Status"), sort_key="status"),

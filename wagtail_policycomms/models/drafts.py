@@ -160,7 +160,8 @@ class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
             content=_(
                 "Every communication activity about this policy: articles, broadcasts, "
                 "conferences, dialogues, posts. The compliance report counts a policy as "
-                "communicated when it has at least one activity here and one consultation."
+                "communicated when it has at least one activity here and a published consultation "
+                "round that has opened."
             )
         ),
         InlinePanel("communication_log", label=_("Communication activity")),

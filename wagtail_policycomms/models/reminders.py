@@ -18,7 +18,7 @@ class SentReminder(models.Model):
     second run the same day (or a concurrent one) skip the item.
     """
 
-    kind = models.CharField(_("kind"), max_length=30, choices=ReminderKind.choices)
+    kind = models.CharField(_("reminder type"), max_length=30, choices=ReminderKind.choices)
     # "assignment:12", "consultation:34": the item reminded about.
     item = models.CharField(_("item"), max_length=100)
     day = models.DateField(_("day"))

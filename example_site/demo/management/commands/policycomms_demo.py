@@ -31,6 +31,7 @@ from wagtail_policycomms.forms import article_label
 from wagtail_policycomms.models import (
     Assignment,
     AssignmentProgress,
+    AssignmentStatus,
     CommunicationActivity,
     CommunicationPlan,
     ConsultationPage,
@@ -78,6 +79,7 @@ class Command(BaseCommand):
             self.load_comments(index)
             self.load_answers(index, users)
             plan = self.load_plan()
+            self.close_past_plan(plan)
             current = self.load_current_plan(plan)
             self.load_draft_assignments(plan, current, index, units)
             self.load_communication_logs(index)
@@ -276,6 +278,25 @@ class Command(BaseCommand):
         )
         template = PLANS[data.PLAN_YEAR]
         return CommunicationPlan.objects.get(year=template["year"], title=template["title"])
+
+    def close_past_plan(self, plan):
+        """A past year's plan has been carried out: its dated items, untouched since the
+        load, are marked done on their due date (once; a later run finds them done)."""
+        if plan.year >= local_today(self.now).year:
+            return
+        untouched = plan.assignments.filter(
+            draft_policy__isnull=True, status=AssignmentStatus.NOT_STARTED, due_on__isnull=False
+        )
+        for assignment in untouched:
+            assignment.status = AssignmentStatus.DONE
+            assignment.completed_on = assignment.due_on
+            assignment.progress_notes.add(
+                AssignmentProgress(
+                    date=assignment.due_on, note="Đã hoàn thành trong năm (dữ liệu demo)."
+                )
+            )
+            assignment.save()
+            assignment.save_revision(user=self.actor, log_action=True)
 
     def load_current_plan(self, template_plan):
         """This year's plan, worded like the 2024 one: the demo's drafts are consulted on
