@@ -98,6 +98,23 @@ def test_receiving_unit_without_contact_details_is_refused(editor_client, draft,
     assert not ConsultationPage.objects.exists()
 
 
+def test_period_is_typed_and_shown_day_first(editor_client, draft, receiving_unit):
+    """dd/mm/yyyy in the admin too, even for an English-speaking editor (whose Django
+    formats would otherwise read 01/07 as 7 January)."""
+    response = editor_client.post(
+        add_url("consultationpage", draft),
+        consultation_data(receiving_unit, "01/07/2027 08:00", "05/08/2027 17:30"),
+    )
+    assert response.status_code == 302
+    consultation = ConsultationPage.objects.get(slug="dot-1")
+    assert consultation.opens_at == factories.hanoi(2027, 7, 1, 8, 0)
+    assert consultation.closes_at == factories.hanoi(2027, 8, 5, 17, 30)
+    edit = editor_client.get(reverse("wagtailadmin_pages:edit", args=[consultation.pk]))
+    page = factories.soup_of(edit)
+    assert page.find("input", attrs={"name": "opens_at"})["value"] == "01/07/2027 08:00"
+    assert page.find("input", attrs={"name": "closes_at"})["value"] == "05/08/2027 17:30"
+
+
 def test_short_period_is_saved_with_a_warning(editor_client, draft, receiving_unit):
     response = editor_client.post(
         add_url("consultationpage", draft),

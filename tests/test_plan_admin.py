@@ -360,6 +360,17 @@ def test_create_through_the_admin_form(editor_client, plan, units):
     assert assignment.revisions.count() == 1
 
 
+def test_dates_are_typed_and_shown_day_first(editor_client, plan, units):
+    """dd/mm/yyyy in the form, even in an English admin (05/06 is 5 June, not 6 May)."""
+    data = form_data(plan, units["inspectorate"], starts_on="01/05/2024", due_on="05/06/2024")
+    assert editor_client.post(url(ASSIGNMENTS, "add"), data).status_code == 302
+    assignment = Assignment.objects.get(reference="II.4")
+    assert (assignment.starts_on, assignment.due_on) == (date(2024, 5, 1), date(2024, 6, 5))
+    page = factories.soup_of(editor_client.get(url(ASSIGNMENTS, "edit", assignment.pk)))
+    assert page.find("input", attrs={"name": "due_on"})["value"] == "05/06/2024"
+    assert page.find("input", attrs={"name": "starts_on"})["value"] == "01/05/2024"
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [

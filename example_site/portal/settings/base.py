@@ -89,6 +89,10 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Dates in the admin as dd/mm/yyyy, in every admin language (see wagtail_policycomms.formats).
+FORMAT_MODULE_PATH = ["wagtail_policycomms.formats"]
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = SITE_DIR / "static_collected"
