@@ -243,3 +243,34 @@ def test_assignments_per_draft_do_not_block_the_template_items(units, index):
 
     assert "created 0, already there 11" in output
     assert plan.assignments.filter(reference="II.2.1").count() == 2
+
+
+def test_as_year_starts_another_years_plan_from_the_template(units):
+    load("2024")
+    output = load("2024", "--as-year", "2026")
+    assert "created 11" in output
+
+    original = CommunicationPlan.objects.get(year=2024)
+    plan = CommunicationPlan.objects.get(year=2026)
+    assert "năm 2026 tại Sở Khoa học" in plan.title and "2024" not in plan.title
+    assert plan.issued_on is None and "mẫu" in plan.summary
+    loaded, template = items(plan), items(original)
+    assert sorted(loaded) == REFERENCES
+    # The year moves in time frames and due dates; other documents' dates stay as written.
+    assert loaded["III.1.4"].time_frame == "Năm 2026"
+    assert loaded["III.1.4"].due_on == date(2026, 12, 31)
+    assert loaded["II.1"].time_frame.startswith("Năm 2026, khi có")
+    assert loaded["II.1"].due_on is None
+    for reference, item in loaded.items():
+        assert item.lead_unit == template[reference].lead_unit
+        assert "năm 2024" not in item.description.lower().replace("/2024", "")
+    assert "08/KH-HĐPH" in loaded["III.1.1"].title  # the coordinator reviews such references
+    # The 2024 plan is untouched, and a rerun adds nothing.
+    assert original.assignments.count() == 11
+    assert "created 0, already there 11" in load("2024", "--as-year", "2026")
+    assert CommunicationPlan.objects.count() == 2
+
+
+def test_as_year_refuses_a_nonsense_year(db):
+    with pytest.raises(CommandError, match="between 2000 and 2100"):
+        load("2024", "--as-year", "26")

@@ -13,6 +13,7 @@ Unit names are Vietnamese proper names: data, never translated. Add a plan by wr
 module like ``y2024`` and listing it in ``PLANS``.
 """
 
+import re
 from datetime import date
 
 from . import y2024
@@ -36,4 +37,41 @@ def due_date(time_frame, year):
     return None
 
 
-__all__ = ["ALL_UNITS", "PLANS", "due_date"]
+def for_year(template, year):
+    """The template as a starting point for another year's plan.
+
+    The department issues a plan like this every year. "năm 2024" / "Năm 2024" becomes
+    the new year in the title, the time frames (so the due dates follow), and the items'
+    titles and descriptions; dates of other documents ("ngày 15/3/2024") are left alone.
+    The summary says which plan it follows; number and issue date are for the
+    coordinator to fill in, like the references to other documents they should check.
+    """
+    if year == template["year"]:
+        return template
+    pattern = re.compile(rf"\b([Nn]ăm) {template['year']}(?!\d)")
+
+    def redate(text):
+        return pattern.sub(rf"\g<1> {year}", text)
+
+    return {
+        **template,
+        "year": year,
+        "title": redate(template["title"]),
+        "issued_on": None,
+        "summary": (
+            f"Lập theo mẫu {template['title']} (năm {template['year']}): rà soát các văn bản "
+            f"căn cứ, số, ngày ban hành và nội dung từng nhiệm vụ trước khi sử dụng."
+        ),
+        "assignments": [
+            {
+                **spec,
+                "title": redate(spec["title"]),
+                "description": redate(spec["description"]),
+                "time_frame": redate(spec["time_frame"]),
+            }
+            for spec in template["assignments"]
+        ],
+    }
+
+
+__all__ = ["ALL_UNITS", "PLANS", "due_date", "for_year"]

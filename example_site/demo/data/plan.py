@@ -1,8 +1,8 @@
 """The demo's 2024 plan at work: assignments per draft policy and communication logs.
 
-The plan itself comes from the package (``policycomms_load_plan 2024``). For each draft
-policy with a major social impact, the demo gives its drafting unit items II.2.1, II.2.2
-and II.3 of the plan, with statuses, due dates (in days from the day the demo is first
+The plan itself comes from the package (``policycomms_load_plan 2024``), and this year's
+plan is started from it (``--as-year``). For each draft policy with a major social impact,
+the demo gives its drafting unit items II.2.1, II.2.2 and II.3 of this year's plan, with statuses, due dates (in days from the day the demo is first
 loaded: some overdue, some due soon, some done with their budget spent) and progress
 notes. The communication logs make the compliance report show real numbers: two of the
 three major-impact drafts have been communicated, the third (its consultation on the

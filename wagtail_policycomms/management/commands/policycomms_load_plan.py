@@ -8,13 +8,16 @@ dates, budget, units, number): ``--update`` refreshes only the wording taken fro
 plan (the plan's summary, each assignment's activity, title, description and lead unit as
 written). Every assignment created gets a first revision, so its history starts here.
 Everything runs in one transaction: an error leaves nothing half-loaded.
+
+``--as-year 2026`` loads the template as the starting point of another year's plan
+(see ``plan_templates.for_year``), just as idempotently.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from ...models import Assignment, CommunicationPlan, Unit
-from ...plan_templates import ALL_UNITS, PLANS, due_date
+from ...plan_templates import ALL_UNITS, PLANS, due_date, for_year
 
 #: Fields ``--update`` refreshes from the template: wording only, never the tracking.
 WORDING_FIELDS = ("category", "title", "description", "lead_unit_text")
@@ -35,17 +38,28 @@ class Command(BaseCommand):
             "instead of creating it.",
         )
         parser.add_argument(
+            "--as-year",
+            type=int,
+            metavar="YEAR",
+            help="Load the plan as the starting point of another year's plan: its year in "
+            "the title, time frames and items becomes YEAR, and so do the due dates.",
+        )
+        parser.add_argument(
             "--update",
             action="store_true",
             help="Also refresh the wording (titles, descriptions, summary) of what is "
             "already there from the template. Status, dates, budget and units are kept.",
         )
 
-    def handle(self, *args, year, no_create_units, update, **options):
+    def handle(self, *args, year, no_create_units, update, as_year=None, **options):
         template = PLANS.get(year)
         if template is None:
             available = ", ".join(str(y) for y in sorted(PLANS))
             raise CommandError(f"No plan for {year}. Available years: {available}.")
+        if as_year is not None:
+            if not 2000 <= as_year <= 2100:
+                raise CommandError(f"--as-year {as_year}: give a year between 2000 and 2100.")
+            template = for_year(template, as_year)
         self.update = update
         self.verbosity = options["verbosity"]
         self.changed = False

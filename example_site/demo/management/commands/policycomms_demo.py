@@ -46,7 +46,7 @@ from wagtail_policycomms.models import (
 )
 from wagtail_policycomms.models.comments import text_hash
 from wagtail_policycomms.permissions import setup_groups
-from wagtail_policycomms.plan_templates import PLANS
+from wagtail_policycomms.plan_templates import PLANS, for_year
 
 from ... import data
 
@@ -81,7 +81,7 @@ class Command(BaseCommand):
             plan = self.load_plan()
             self.close_past_plan(plan)
             current = self.load_current_plan(plan)
-            self.load_draft_assignments(plan, current, index, units)
+            self.load_draft_assignments(current, index, units)
             self.load_communication_logs(index)
         self.print_summary(index, drafts, plan, current)
 
@@ -299,35 +299,32 @@ class Command(BaseCommand):
             assignment.save_revision(user=self.actor, log_action=True)
 
     def load_current_plan(self, template_plan):
-        """This year's plan, worded like the 2024 one: the demo's drafts are consulted on
-        this year, so their assignments (dated from today) belong to this year's plan."""
+        """This year's plan, started from the 2024 one (``--as-year``): the demo's drafts
+        are consulted on this year, so their assignments belong to this year's plan."""
         year = local_today(self.now).year
         if year == template_plan.year:
             return template_plan
-        plan, created = CommunicationPlan.objects.get_or_create(
-            year=year,
-            title=template_plan.title.replace(str(template_plan.year), str(year)),
-            defaults={
-                "number": template_plan.number,
-                "summary": f"Kế hoạch minh hoạ (dữ liệu demo), theo mẫu Kế hoạch năm "
-                f"{template_plan.year}.",
-            },
+        out = self.stdout if self.verbosity >= 1 else StringIO()
+        call_command(
+            "policycomms_load_plan",
+            str(template_plan.year),
+            "--as-year",
+            str(year),
+            stdout=out,
+            verbosity=self.verbosity,
         )
-        if created:
-            plan.save_revision(user=self.actor, log_action="wagtail.create")
-        return plan
+        template = for_year(PLANS[template_plan.year], year)
+        return CommunicationPlan.objects.get(year=year, title=template["title"])
 
-    def load_draft_assignments(self, template_plan, plan, index, units):
+    def load_draft_assignments(self, plan, index, units):
         """Items II.2.1, II.2.2 and II.3 per major-impact draft, led by its drafting unit,
-        worded as in the template plan.
+        worded as the plan's own items.
 
         Created once: an existing one (same plan, item and draft) is left as the
         coordinator or the unit has changed it.
         """
         today = local_today(self.now)
-        items = {
-            a.reference: a for a in template_plan.assignments.filter(draft_policy__isnull=True)
-        }
+        items = {a.reference: a for a in plan.assignments.filter(draft_policy__isnull=True)}
         created = 0
         for slug, specs in data.DRAFT_ASSIGNMENTS.items():
             draft = DraftPolicyPage.objects.child_of(index).get(slug=slug)
