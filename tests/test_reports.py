@@ -389,6 +389,24 @@ def test_justice_refuses_a_date_it_cannot_read(editor_client, world):
     assert not soup.select("section.pc-report-section")
 
 
+@pytest.mark.parametrize("export", [None, "csv", "xlsx"])
+def test_justice_refuses_dates_out_of_range(editor_client, world, export):
+    """Year 1 or 9999 is a typo, not a period: said at the field, never a crash."""
+    params = {"date_from": "01/01/0001", "date_to": "31/12/9999"}
+    if export:
+        params["export"] = export
+    response = editor_client.get(reverse(JUSTICE), params)
+    if export:
+        assert response.status_code == 400
+        return
+    soup = soup_of(response)
+    for name in ("date_from", "date_to"):
+        field = soup.select_one(f"input[name={name}]").find_parent(class_="pc-report-filter")
+        assert "Give a date between 01/01/2022 and 31/12/2100." in field.get_text(" ", strip=True)
+    assert soup.select_one("input[name=date_to]")["value"] == "31/12/9999"
+    assert not soup.select("section.pc-report-section")
+
+
 # --- 3. Assignments by unit -----------------------------------------------------------------
 
 # fmt: off

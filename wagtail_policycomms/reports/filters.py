@@ -66,9 +66,24 @@ class ComplianceFilterSet(ReportFilterSet):
         return {"year": str(current_year())}
 
 
+#: Dates a report period may span: from the year Decision 407 was issued to a far future.
+EARLIEST, LATEST = date(FIRST_YEAR, 1, 1), date(2100, 12, 31)
+
+
 class PeriodForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
+        for name in ("date_from", "date_to"):
+            value = cleaned.get(name)
+            if value and not EARLIEST <= value <= LATEST:
+                self.add_error(
+                    name,
+                    _("Give a date between %(earliest)s and %(latest)s.")
+                    % {
+                        "earliest": EARLIEST.strftime(DATE_FORMAT),
+                        "latest": LATEST.strftime(DATE_FORMAT),
+                    },
+                )
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The end date is before the start date."))
