@@ -285,7 +285,7 @@ class AssignmentIndexView(IndexView):
             "title": item.title,
             "lead_unit": lead_text(item),
             "coordinating_units": ", ".join(u.name for u in item.coordinating_units.all()),
-            "draft_policy": item.draft_policy.title if item.draft_policy_id else "",
+            "draft_policy": draft_text(item),
             "starts_on": item.starts_on,
             "due": item.due_on or item.time_frame,
             "status": item.get_status_display(),

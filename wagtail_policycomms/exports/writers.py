@@ -25,6 +25,14 @@ def _strip_control_characters(value):
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
+def safe_cell(sheet, value):
+    """A write-only XLSX cell that is never a formula, whatever openpyxl guessed."""
+    cell = WriteOnlyCell(sheet, value)
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -53,11 +61,10 @@ def write_xlsx(queryset, fileobj, *, with_personal_data, request=None):
     sheet = workbook.create_sheet(title=_("Comments")[:31])
     sheet.append(headings(columns))
     for row in iter_comment_rows(queryset, with_personal_data=with_personal_data, request=request):
-        cells = []
-        for column in columns:
-            cell = WriteOnlyCell(sheet, neutralise(_strip_control_characters(row[column.key])))
-            if cell.data_type == "f":  # never a formula, whatever openpyxl guessed
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append(
+            [
+                safe_cell(sheet, neutralise(_strip_control_characters(row[column.key])))
+                for column in columns
+            ]
+        )
     workbook.save(fileobj)

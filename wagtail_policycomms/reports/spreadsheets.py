@@ -12,11 +12,10 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..exports.columns import neutralise
-from ..exports.writers import BOM, XLSX_CONTENT_TYPE
+from ..exports.writers import BOM, XLSX_CONTENT_TYPE, safe_cell
 
 
 def cell_value(value):
@@ -47,13 +46,7 @@ def xlsx_response(filename, sheet_title, headings, rows):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(sheet_title)[:31])
     for row in [headings, *rows]:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, cell_value(value))
-            if cell.data_type == "f":  # never a formula, whatever openpyxl guessed
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append([safe_cell(sheet, cell_value(value)) for value in row])
     output = io.BytesIO()
     workbook.save(output)
     response = HttpResponse(output.getvalue(), content_type=XLSX_CONTENT_TYPE)
