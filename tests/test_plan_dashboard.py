@@ -93,7 +93,7 @@ def test_member_sees_their_units_overdue_and_due_soon(member, units, assignments
             "Quá hạn",
             "Lead (Phòng Quản lý Công nghệ và Đổi mới sáng tạo)",
             "07/01/2025",
-            "Overdue by 3 days",
+            "Overdue 3 days",
         ],
         ["Hạn hôm nay", "Coordinating (Thanh tra Sở)", "10/01/2025", "Due today"],
         [

@@ -1,21 +1,35 @@
-"""The moderators' panel on the Wagtail dashboard (``construct_homepage_panels`` hook).
+"""Panels on the Wagtail dashboard (``construct_homepage_panels`` hook).
 
-Pending comments, consultations closing within a week, and closed consultations
-whose approved comments still have no answer. A fixed number of queries,
-whatever the number of comments and consultations.
+For moderators: pending comments, consultations closing within a week, and closed
+consultations whose approved comments still have no answer. For members of a unit:
+their units' overdue and due-soon assignments. For those who read the reports: the
+year's compliance. A fixed number of queries each, whatever the number of rows.
 """
 
 from datetime import timedelta
 
-from django.db.models import Count
+from django.contrib.admin.utils import quote
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.admin.ui.components import Component
 
 from .answers import queue_url
-from .models import CommentStatus, ConsultationPage, ConsultationStatus, PublicComment
+from .conf import policycomms_settings
+from .models import (
+    Assignment,
+    CommentStatus,
+    ConsultationPage,
+    ConsultationStatus,
+    PublicComment,
+    Unit,
+    local_today,
+)
 from .models.base import Page
 from .permissions import is_moderator
+from .plan_admin import overdue_text
 
 #: Consultations listed per table; the rest are counted.
 LIMIT = 10
@@ -106,10 +120,6 @@ ASSIGNMENT_LIMIT = 10
 
 def assignment_edit_url(pk):
     """The assignment's edit view, if the assignment admin is registered (else None)."""
-    from django.contrib.admin.utils import quote
-
-    from .models import Assignment
-
     viewset = getattr(Assignment, "snippet_viewset", None)
     if viewset is None:
         return None
@@ -117,7 +127,6 @@ def assignment_edit_url(pk):
 
 
 def add_plan_panels(request, panels):
-    from .models import Unit
     from .reports.access import can_view_compliance_report
 
     unit_ids = list(Unit.objects.for_user(request.user).values_list("pk", flat=True))
@@ -128,15 +137,10 @@ def add_plan_panels(request, panels):
 
 
 def due_text(assignment, today):
-    """Overdue is said in words, not only shown in colour."""
-    from django.utils.translation import gettext as _
-    from django.utils.translation import ngettext
-
+    """Overdue is said in words (as in the listing), not only shown in colour."""
     days = (assignment.due_on - today).days
     if days < 0:
-        return ngettext("Overdue by %(days)s day", "Overdue by %(days)s days", -days) % {
-            "days": -days
-        }
+        return overdue_text(assignment, today)
     if days == 0:
         return _("Due today")
     return ngettext("Due in %(days)s day", "Due in %(days)s days", days) % {"days": days}
@@ -155,11 +159,6 @@ class UnitAssignmentsPanel(Component):
         self.unit_ids = unit_ids
 
     def get_context_data(self, parent_context):
-        from django.db.models import Q
-
-        from .conf import policycomms_settings
-        from .models import Assignment, local_today
-
         context = super().get_context_data(parent_context)
         today = local_today()
         soon = today + timedelta(days=policycomms_settings.DUE_SOON_DAYS)
