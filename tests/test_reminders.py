@@ -285,6 +285,32 @@ def test_units_without_address_and_items_without_unit_are_reported(plan):
     assert "III.1.1" in output and "no responsible unit" in output
 
 
+@freeze_time(NOW)
+def test_an_item_for_every_unit_reminds_each_unit_once_a_day(plan, lead, other_unit):
+    """III.1.1-style items: no lead, every unit coordinating, so every unit has it to do."""
+    shared = make_assignment(
+        plan,
+        reference="III.1.1",
+        lead_unit_text="Các phòng chuyên môn, đơn vị thuộc và trực thuộc Sở",
+        coordinating_units=[lead, other_unit],
+        due_on=date(2026, 3, 12),
+    )
+
+    output = remind()
+
+    assert "Skipped" not in output
+    assert sorted(tuple(m.to) for m in mail.outbox) == [
+        ("qlkh@sokhcn.hungyen.gov.vn", "chuyenvien@sokhcn.hungyen.gov.vn"),
+        ("vanphong@sokhcn.hungyen.gov.vn", "vanthu@sokhcn.hungyen.gov.vn"),
+    ]
+    assert all(items_of(m) == {"III.1.1"} for m in mail.outbox)
+    assert sorted(SentReminder.objects.values_list("item", flat=True)) == sorted(
+        [f"assignment:{shared.pk}:unit:{lead.pk}", f"assignment:{shared.pk}:unit:{other_unit.pk}"]
+    )
+    remind()
+    assert len(mail.outbox) == 2  # not again the same day
+
+
 def test_the_day_changes_at_midnight_in_hanoi_not_utc(plan, lead, settings):
     """23:59 and 00:00 in Hanoi are the same UTC day (16:59 and 17:00 UTC)."""
     settings.POLICYCOMMS_ASSIGNMENT_REMINDER_DAYS = 1

@@ -3,7 +3,8 @@
 What is reminded, and to whom:
 
 - an assignment still to do, due within ``POLICYCOMMS_ASSIGNMENT_REMINDER_DAYS`` or
-  overdue: its responsible unit (the lead unit, or the linked draft's drafting unit);
+  overdue: its responsible unit (the lead unit, or the linked draft's drafting unit), or,
+  when it has none, each of its coordinating units (the plan's "all units" items);
 - an open consultation closing within ``POLICYCOMMS_CONSULTATION_REMINDER_DAYS``: the
   drafting unit of its draft policy;
 - a closed consultation whose approved comments still have no answer: the same unit,
@@ -111,21 +112,30 @@ def assignment_notices(today):
         Assignment.objects.open()
         .filter(due_on__lte=today + timedelta(days=days))
         .select_related("plan", "lead_unit", "draft_policy__drafting_unit")
+        .prefetch_related("coordinating_units")
         .order_by("due_on", "reference", "pk")
     )
     notices = []
     for assignment in assignments:
         overdue = assignment.due_on < today
-        notices.append(
-            Notice(
-                kind=ReminderKind.ASSIGNMENT_OVERDUE if overdue else ReminderKind.ASSIGNMENT_DUE,
-                item=f"assignment:{assignment.pk}",
-                obj=assignment,
-                unit=assignment.responsible_unit,
-                url=_edit_url(assignment),
-                days=abs((today - assignment.due_on).days),
+        responsible = assignment.responsible_unit
+        # An item the plan gives to every unit ("các phòng, đơn vị": no lead, all units
+        # coordinating) is each unit's to do: each is reminded, once a day each.
+        units = [responsible] if responsible else list(assignment.coordinating_units.all())
+        for unit in units or [None]:
+            item = f"assignment:{assignment.pk}"
+            notices.append(
+                Notice(
+                    kind=ReminderKind.ASSIGNMENT_OVERDUE
+                    if overdue
+                    else ReminderKind.ASSIGNMENT_DUE,
+                    item=item if unit is responsible else f"{item}:unit:{unit.pk}",
+                    obj=assignment,
+                    unit=unit,
+                    url=_edit_url(assignment),
+                    days=abs((today - assignment.due_on).days),
+                )
             )
-        )
     return notices
 
 

@@ -43,7 +43,7 @@ class Command(BaseCommand):
         for notice in outcome.no_unit:
             write(
                 f"Skipped: {notice.kind} {notice.obj} has no responsible unit "
-                "(no lead unit and no draft policy)."
+                "(no lead unit, no draft policy, no coordinating unit)."
             )
         for reminder, error in outcome.failed:
             self.stderr.write(f"Failed: email to {reminder.unit.name}: {error}")
