@@ -20,7 +20,6 @@ from .admin_groups import CommentGroupIndexView, GroupModerateView
 from .admin_permissions import (
     assignment_permission_policy,
     comment_permission_policy,
-    register_assignment_permission_policy,
 )
 from .admin_views import (
     ModerateCommentView,
@@ -176,11 +175,6 @@ class AssignmentViewSet(SnippetViewSet):
     def permission_policy(self):
         # Wagtail 7.4 asks the viewset; Wagtail 8 its registry (admin_permissions).
         return assignment_permission_policy
-
-
-# Wagtail 8 reads policies from its registry when the group below is registered (at the top
-# of wagtail_hooks): register this one first, here, so it is found and not warned about.
-register_assignment_permission_policy()
 
 
 class PolicyCommsViewSetGroup(SnippetViewSetGroup):

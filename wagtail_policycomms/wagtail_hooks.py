@@ -6,13 +6,18 @@ from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 from wagtail.snippets.models import register_snippet
 
-from .admin_permissions import register_comment_permission_policy
+from .admin_permissions import (
+    register_assignment_permission_policy,
+    register_comment_permission_policy,
+)
 from .audit import register_log_actions
 from .bulk_actions import BULK_ACTIONS
 from .conf import policycomms_settings
 from .models import ConsultationPage, PublicComment
 from .viewsets import PolicyCommsViewSetGroup, PublicCommentViewSet
 
+# Before the group: Wagtail 8 reads the assignments' policy from its registry.
+register_assignment_permission_policy()
 register_snippet(PolicyCommsViewSetGroup)
 
 
