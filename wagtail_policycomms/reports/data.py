@@ -29,7 +29,7 @@ from django.db import models
 from django.db.models import Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce, Left, Length
 from django.utils import timezone
-from wagtail.models import Page, Revision
+from wagtail.models import Revision
 
 from ..conf import local_zone, policycomms_settings
 from ..models import (
@@ -46,6 +46,7 @@ from ..models import (
     Unit,
     local_today,
 )
+from ..models.base import Page  # the base page class, swapped or not (Wagtail 8)
 from ..models.comments import PUBLISHED, RECEIVED
 from ..models.plans import overdue_q
 
