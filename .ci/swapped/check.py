@@ -58,3 +58,21 @@ for page, expected in [(index, "Dự thảo A"), (draft, "Phạm vi"), (consulta
     assert expected in html, (page.url, expected)
     assert "swapped-base" in html, page.url
 print("swapped base page model: index, draft and consultation pages render")  # noqa: T201
+
+# The compliance report finds drafts by their rounds, and a never-published one by its first
+# revision, which Wagtail files under the (swapped) base page's content type.
+from wagtail_policycomms.models import local_today  # noqa: E402
+from wagtail_policycomms.reports import data  # noqa: E402
+
+draft.major_social_impact = True
+draft.save()
+unpublished = index.add_child(
+    instance=DraftPolicyPage(
+        title="Dự thảo B", slug="b", drafting_unit=unit, major_social_impact=True, live=False
+    )
+)
+unpublished.save_revision()
+report = data.compliance_report(local_today().year)
+assert sorted(row.title for row in report.rows) == ["Dự thảo A", "Dự thảo B"], report.rows
+assert report.summary.in_scope == 2 and report.summary.communicated == 0, report.summary
+print("swapped base page model: the compliance report finds published and unpublished drafts")  # noqa: T201
