@@ -15,12 +15,10 @@ from django.views.defaults import permission_denied
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .models import Assignment, PublicComment, Unit
+from .permissions import MANAGE_PLAN, MODERATE, VIEW_PERSONAL_DATA
 
 #: Actions nobody may take on a comment in the admin.
 REFUSED_ACTIONS = frozenset({"add", "change", "delete"})
-
-MODERATE = "wagtail_policycomms.moderate_publiccomment"
-VIEW_PERSONAL_DATA = "wagtail_policycomms.view_personal_data"
 
 
 class PublicCommentPermissionPolicy(ModelPermissionPolicy):
@@ -51,8 +49,6 @@ def register_comment_permission_policy():
 
 
 # --- Assignments ------------------------------------------------------------------------------
-
-MANAGE_PLAN = "wagtail_policycomms.change_communicationplan"
 
 #: Actions on one assignment that need the user's unit to lead it (unless they manage the plan).
 UNIT_SCOPED_ACTIONS = frozenset({"change", "delete"})

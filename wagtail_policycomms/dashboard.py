@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.admin.ui.components import Component
 
+from .admin_permissions import user_unit_ids
 from .answers import queue_url
 from .conf import policycomms_settings
 from .models import (
@@ -24,7 +25,6 @@ from .models import (
     ConsultationPage,
     ConsultationStatus,
     PublicComment,
-    Unit,
     local_today,
 )
 from .models.base import Page
@@ -129,7 +129,7 @@ def assignment_edit_url(pk):
 def add_plan_panels(request, panels):
     from .reports.access import can_view_compliance_report
 
-    unit_ids = list(Unit.objects.for_user(request.user).values_list("pk", flat=True))
+    unit_ids = list(user_unit_ids(request.user))
     if unit_ids:
         panels.append(UnitAssignmentsPanel(unit_ids))
     if can_view_compliance_report(request.user):

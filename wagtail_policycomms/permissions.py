@@ -34,7 +34,10 @@ PLAN_PERMISSIONS = tuple(
     for model in ("communicationplan", "assignment")
     for action in ("add", "change", "delete", "view")
 )
-VIEW_ASSIGNMENTS = (f"{APP}.view_communicationplan", f"{APP}.view_assignment")
+VIEW_PLAN = f"{APP}.view_communicationplan"
+#: Managing the plan lets a user edit every unit's assignments (admin_permissions).
+MANAGE_PLAN = f"{APP}.change_communicationplan"
+VIEW_ASSIGNMENTS = (VIEW_PLAN, f"{APP}.view_assignment")
 EDIT_OWN_ASSIGNMENTS = (f"{APP}.view_assignment", f"{APP}.change_assignment")
 
 DRAFTING_EDITORS = "Biên tập viên soạn thảo"

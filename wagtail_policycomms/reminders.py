@@ -139,10 +139,6 @@ def assignment_notices(today):
     return notices
 
 
-def _drafting_unit(consultation):
-    return consultation.get_parent().specific.drafting_unit
-
-
 def consultation_notices(now):
     days = policycomms_settings.CONSULTATION_REMINDER_DAYS
     closing = (
@@ -156,7 +152,7 @@ def consultation_notices(now):
             kind=ReminderKind.CONSULTATION_CLOSING,
             item=f"consultation:{consultation.pk}",
             obj=consultation,
-            unit=_drafting_unit(consultation),
+            unit=consultation.draft_policy.drafting_unit,
             url=_edit_url(consultation),
         )
         for consultation in closing
@@ -181,7 +177,7 @@ def consultation_notices(now):
             kind=ReminderKind.UNANSWERED,
             item=f"consultation:{consultation.pk}",
             obj=consultation,
-            unit=_drafting_unit(consultation),
+            unit=consultation.draft_policy.drafting_unit,
             url=_unanswered_url(consultation),
             count=consultation.unanswered,
         )

@@ -14,8 +14,8 @@ figures to them.
 - Superusers have every permission.
 """
 
-VIEW_PLANS = "wagtail_policycomms.view_communicationplan"
-EXPORT_COMMENTS = "wagtail_policycomms.export_publiccomment"
+from ..permissions import EXPORT as EXPORT_COMMENTS
+from ..permissions import VIEW_PLAN as VIEW_PLANS
 
 
 def can_view_plan_reports(user):
