@@ -14,9 +14,9 @@ from wagtail.users.models import UserProfile
 
 from tests import factories
 from wagtail_policycomms import moderation
-from wagtail_policycomms.dashboard import ModerationPanel
 from wagtail_policycomms.models import PublicComment
 from wagtail_policycomms.permissions import DRAFTING_EDITORS, MODERATORS, setup_groups
+from wagtail_policycomms.views.dashboard import ModerationPanel
 
 
 def staff(group_name):

@@ -18,7 +18,7 @@ from tests.factories import (
     make_unit,
     soup_of,
 )
-from wagtail_policycomms.dashboard import assignment_edit_url
+from wagtail_policycomms.views.dashboard import assignment_edit_url
 
 #: 10:00 on 10 January 2025 in Hanoi.
 NOW = "2025-01-10T03:00:00Z"

@@ -11,12 +11,12 @@ of attachments live here.
 
 from django.urls import path
 
-from . import views
+from .views import public
 
 app_name = "wagtail_policycomms"
 
 urlpatterns = [
-    path("receipt/<str:token>/", views.receipt, name="receipt"),
-    path("verify/<str:token>/", views.verify, name="verify"),
-    path("attachments/<int:pk>/", views.download_attachment, name="attachment_download"),
+    path("receipt/<str:token>/", public.receipt, name="receipt"),
+    path("verify/<str:token>/", public.verify, name="verify"),
+    path("attachments/<int:pk>/", public.download_attachment, name="attachment_download"),
 ]

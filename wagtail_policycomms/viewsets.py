@@ -15,23 +15,16 @@ from wagtail.admin.panels import (
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .admin_filters import PublicCommentFilterSet
-from .admin_groups import CommentGroupIndexView, GroupModerateView
 from .admin_permissions import (
     assignment_permission_policy,
     comment_permission_policy,
 )
-from .admin_views import (
-    ModerateCommentView,
-    PublicCommentHistoryView,
-    PublicCommentIndexView,
-    PublicCommentInspectView,
-)
+from .filters import PublicCommentFilterSet
 from .models import Assignment, CommunicationPlan, PublicComment, Sector, Unit
-from .plan_admin import (
+from .views.assignments import (
     TEMPLATES as ASSIGNMENT_TEMPLATES,
 )
-from .plan_admin import (
+from .views.assignments import (
     AssignmentDeleteView,
     AssignmentEditView,
     AssignmentFilterSet,
@@ -40,6 +33,13 @@ from .plan_admin import (
     PlanDeleteView,
     plan_assignments_label,
 )
+from .views.comments import (
+    ModerateCommentView,
+    PublicCommentHistoryView,
+    PublicCommentIndexView,
+    PublicCommentInspectView,
+)
+from .views.groups import CommentGroupIndexView, GroupModerateView
 
 
 class UnitViewSet(SnippetViewSet):

@@ -11,9 +11,9 @@ from .admin_permissions import (
     register_comment_permission_policy,
 )
 from .audit import register_log_actions
-from .bulk_actions import BULK_ACTIONS
 from .conf import policycomms_settings
 from .models import ConsultationPage, PublicComment
+from .views.bulk_actions import BULK_ACTIONS
 from .viewsets import PolicyCommsViewSetGroup, PublicCommentViewSet
 
 # Before the group: Wagtail 8 reads the assignments' policy from its registry.
@@ -44,14 +44,14 @@ hooks.register("after_edit_page", warn_short_consultation)
 
 @hooks.register("register_admin_urls")
 def register_answer_urls():
-    from .answers import get_admin_urls
+    from .views.answers import get_admin_urls
 
     return get_admin_urls()
 
 
 @hooks.register("construct_homepage_panels")
 def add_moderation_panel(request, panels):
-    from .dashboard import add_moderation_panel
+    from .views.dashboard import add_moderation_panel
 
     add_moderation_panel(request, panels)
 
@@ -136,7 +136,7 @@ def synthesis_listing_button(page, user, next_url=None):
 
 @hooks.register("before_delete_snippet")
 def refuse_deleting_plans_in_use(request, instances):
-    from .plan_admin import refuse_deleting_plans_in_use
+    from .views.assignments import refuse_deleting_plans_in_use
 
     return refuse_deleting_plans_in_use(request, instances)
 
@@ -169,7 +169,7 @@ for _index in range(3):
 
 @hooks.register("construct_homepage_panels")
 def add_plan_panels(request, panels):
-    from .dashboard import add_plan_panels
+    from .views.dashboard import add_plan_panels
 
     add_plan_panels(request, panels)
 

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import moderation
-from ..admin_filters import annotate_group_size
 from ..blocks import article_anchor
 from ..conf import policycomms_settings
+from ..filters import annotate_group_size
 from ..models import CommentTheme, ConsultationPage, DraftPolicyPage, PublicComment
 from ..models.comments import CommentAttachment
 

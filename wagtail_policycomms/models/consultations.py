@@ -152,7 +152,7 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
         return self.get_parent().specific
 
     def serve(self, request, *args, **kwargs):
-        from ..views import never_cache_private, submit_comment
+        from ..views.public import never_cache_private, submit_comment
 
         if request.method == "POST":
             return submit_comment(request, self)

@@ -4,8 +4,8 @@ from django import template
 from django.urls import reverse
 from wagtail.admin.widgets.button import ListingButton
 
-from ..bulk_actions import BULK_ACTIONS
 from ..models import PublicComment
+from ..views.bulk_actions import BULK_ACTIONS
 
 register = template.Library()
 

@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.admin.ui.components import Component
 
-from .admin_permissions import user_unit_ids
-from .answers import queue_url
-from .conf import policycomms_settings
-from .models import (
+from ..admin_permissions import user_unit_ids
+from ..conf import policycomms_settings
+from ..models import (
     Assignment,
     CommentStatus,
     ConsultationPage,
@@ -27,9 +26,10 @@ from .models import (
     PublicComment,
     local_today,
 )
-from .models.base import Page
-from .permissions import is_moderator
-from .plan_admin import overdue_text
+from ..models.base import Page
+from ..permissions import is_moderator
+from .answers import queue_url
+from .assignments import overdue_text
 
 #: Consultations listed per table; the rest are counted.
 LIMIT = 10
@@ -127,7 +127,7 @@ def assignment_edit_url(pk):
 
 
 def add_plan_panels(request, panels):
-    from .reports.access import can_view_compliance_report
+    from ..reports.access import can_view_compliance_report
 
     unit_ids = list(user_unit_ids(request.user))
     if unit_ids:
@@ -207,8 +207,8 @@ class CompliancePanel(Component):
     order = 95
 
     def get_context_data(self, parent_context):
-        from .reports import data
-        from .reports.views import compliance_summary_text
+        from ..reports import data
+        from ..reports.views import compliance_summary_text
 
         context = super().get_context_data(parent_context)
         summary = data.compliance_summary(data.current_year())

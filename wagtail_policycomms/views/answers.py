@@ -27,11 +27,11 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminTagWidget
 
-from . import moderation
-from .admin_permissions import forbidden
-from .models import CommentResponse, ConsultationPage, Disposition, PublicComment
-from .models.comments import normalise_text
-from .permissions import (
+from .. import moderation
+from ..admin_permissions import forbidden
+from ..models import CommentResponse, ConsultationPage, Disposition, PublicComment
+from ..models.comments import normalise_text
+from ..permissions import (
     VIEW_PERSONAL_DATA,
     answering_units,
     can_answer,

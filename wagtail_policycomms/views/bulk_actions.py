@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
-from . import moderation
-from .admin_filters import filtered_comments
-from .admin_forms import ACTIONS, ManyModerationForm
-from .admin_permissions import can_moderate
-from .models import PublicComment
+from .. import moderation
+from ..admin_forms import ACTIONS, ManyModerationForm
+from ..admin_permissions import can_moderate
+from ..filters import filtered_comments
+from ..models import PublicComment
 
 #: How many of the selected comments the confirmation page lists by name.
 SHOWN_ON_CONFIRMATION = 50

@@ -25,14 +25,14 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.models import ModelLogEntry
 from wagtail.snippets.views.snippets import HistoryView, IndexView, InspectView
 
-from . import moderation
-from .admin_filters import annotate_group_size, draft_title_of, search_comments
-from .admin_forms import ACTIONS, SingleModerationForm, actions_for_status
-from .admin_permissions import can_moderate, can_view_personal_data
-from .exports import CommentExportMixin
-from .models import CommentStatus, PublicComment
-from .permissions import can_answer, can_publish_answers
-from .templatetags.policycomms_tags import policycomms_datetime
+from .. import moderation
+from ..admin_forms import ACTIONS, SingleModerationForm, actions_for_status
+from ..admin_permissions import can_moderate, can_view_personal_data
+from ..exports import CommentExportMixin
+from ..filters import annotate_group_size, draft_title_of, search_comments
+from ..models import CommentStatus, PublicComment
+from ..permissions import can_answer, can_publish_answers
+from ..templatetags.policycomms_tags import policycomms_datetime
 
 TEMPLATES = "wagtail_policycomms/admin/comments/"
 

@@ -24,12 +24,12 @@ from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTempla
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import Button, ButtonWithDropdown
 
-from . import moderation
-from .admin_filters import CommentGroupFilterSet, consultation_label, draft_title_of, group_rows
-from .admin_forms import ACTIONS, ManyModerationForm
-from .admin_permissions import can_moderate
-from .models import CommentStatus, ConsultationPage, PublicComment
-from .templatetags.policycomms_tags import policycomms_datetime
+from .. import moderation
+from ..admin_forms import ACTIONS, ManyModerationForm
+from ..admin_permissions import can_moderate
+from ..filters import CommentGroupFilterSet, consultation_label, draft_title_of, group_rows
+from ..models import CommentStatus, ConsultationPage, PublicComment
+from ..templatetags.policycomms_tags import policycomms_datetime
 
 TEMPLATES = "wagtail_policycomms/admin/comments/"
 

@@ -23,10 +23,10 @@ from wagtail.admin.ui.tables import Column, Table
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.snippets.views.snippets import DeleteView, EditView, IndexView
 
-from .admin_permissions import assignment_permission_policy, forbidden, manages_plan
-from .conf import policycomms_settings
-from .exports import BOM, neutralise
-from .models import (
+from ..admin_permissions import assignment_permission_policy, forbidden, manages_plan
+from ..conf import policycomms_settings
+from ..exports import BOM, neutralise
+from ..models import (
     Assignment,
     AssignmentCategory,
     AssignmentProgress,
@@ -34,7 +34,7 @@ from .models import (
     CommunicationPlan,
     Unit,
 )
-from .models.plans import local_today, overdue_q
+from ..models.plans import local_today, overdue_q
 
 TEMPLATES = "wagtail_policycomms/admin/assignments/"
 

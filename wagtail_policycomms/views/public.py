@@ -19,18 +19,18 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from wagtail.admin.auth import require_admin_access
 
-from . import antispam, moderation, tasks
-from .admin_permissions import forbidden
-from .conf import policycomms_settings
-from .forms import CommentForm, article_label
-from .models import (
+from .. import antispam, moderation, tasks
+from ..admin_permissions import forbidden
+from ..conf import policycomms_settings
+from ..forms import CommentForm, article_label
+from ..models import (
     CommentStatus,
     ConsultationSettings,
     ConsultationStatus,
     PublicComment,
     ReceiptCounter,
 )
-from .models.comments import CommentAttachment, text_hash
+from ..models.comments import CommentAttachment, text_hash
 
 logger = logging.getLogger(__name__)
 
