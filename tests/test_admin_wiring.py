@@ -34,7 +34,7 @@ def test_no_synthesis_button_without_export_permission(client, consultation):
 
 def test_answer_buttons_on_the_queue_and_inspect_view(editor_client, consultation):
     comment = factories.make_comment(consultation, status="pending")
-    answer_url = reverse("policycomms_answers:answer_comment", args=[comment.pk])
+    answer_url = reverse("wagtail_policycomms_admin:answer_comment", args=[comment.pk])
     listing = editor_client.get(
         reverse("wagtailsnippets_wagtail_policycomms_publiccomment:list")
     ).content.decode()
@@ -58,7 +58,7 @@ def test_drafting_unit_member_sees_answer_button_on_inspect_only_for_own_unit(cl
     inspect_url = reverse(
         "wagtailsnippets_wagtail_policycomms_publiccomment:inspect", args=[comment.pk]
     )
-    answer_url = reverse("policycomms_answers:answer_comment", args=[comment.pk])
+    answer_url = reverse("wagtail_policycomms_admin:answer_comment", args=[comment.pk])
     assert answer_url not in client.get(inspect_url).content.decode()
     consultation.draft_policy.drafting_unit.members.add(member)
     assert answer_url in client.get(inspect_url).content.decode()

@@ -43,11 +43,13 @@ def client_for(user):
 
 
 def answer_url(comment):
-    return reverse("policycomms_answers:answer_comment", args=[comment.pk])
+    return reverse("wagtail_policycomms_admin:answer_comment", args=[comment.pk])
 
 
 def group_url(consultation, text):
-    return reverse("policycomms_answers:answer_group", args=[consultation.pk, text_hash(text)])
+    return reverse(
+        "wagtail_policycomms_admin:answer_group", args=[consultation.pk, text_hash(text)]
+    )
 
 
 def answer_data(unit, disposition="accepted", text="Tiếp thu, điều chỉnh Điều 1.", **extra):
@@ -161,7 +163,7 @@ def test_other_units_member_is_refused_and_nothing_changes(comment, other_unit):
     assert client.post(answer_url(comment), answer_data(other_unit)).status_code == 403
     assert (
         client.post(
-            reverse("policycomms_answers:themes", args=[comment.pk]), {"themes": "x"}
+            reverse("wagtail_policycomms_admin:themes", args=[comment.pk]), {"themes": "x"}
         ).status_code
         == 403
     )
@@ -169,6 +171,26 @@ def test_other_units_member_is_refused_and_nothing_changes(comment, other_unit):
     assert comment.response is None and not comment.themes.exists()
     assert not CommentResponse.objects.exists()
     assert log_actions(comment) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("en", "Permission denied"), ("vi", "Không có quyền truy cập")]
+)
+def test_refusal_is_a_403_in_the_admin_layout_in_the_users_language(
+    comment, other_unit, language, title
+):
+    """``permissions.forbidden``: the admin's own page (menu, header), not a bare error page,
+    in the language the person chose for the admin."""
+    outsider = staff(DRAFTING_EDITORS, other_unit)
+    profile = UserProfile.get_for_user(outsider)
+    profile.preferred_language = language
+    profile.save()
+    response = client_for(outsider).get(answer_url(comment))
+    assert response.status_code == 403
+    page = soup_of(response)
+    assert page.select_one("aside.sidebar, [data-wagtail-sidebar], #wagtail-sidebar") is not None
+    assert page.select_one("h1").get_text(strip=True) == title
+    assert page.find("a", href=reverse("wagtailadmin_home")) is not None
 
 
 def test_unit_member_without_the_answer_permission_is_refused(comment, drafting_unit):
@@ -294,8 +316,8 @@ def test_only_moderators_publish_and_the_public_page_follows(
 ):
     client_for(editor).post(answer_url(comment), answer_data(drafting_unit, "partly_accepted"))
     answer = PublicComment.objects.get(pk=comment.pk).response
-    publish = reverse("policycomms_answers:publish", args=[answer.pk])
-    unpublish = reverse("policycomms_answers:unpublish", args=[answer.pk])
+    publish = reverse("wagtail_policycomms_admin:publish_answer", args=[answer.pk])
+    unpublish = reverse("wagtail_policycomms_admin:unpublish_answer", args=[answer.pk])
     assert answers_on_page(client, comment.consultation) == []
 
     assert client_for(editor).post(publish).status_code == 403
@@ -328,7 +350,7 @@ def test_answer_of_an_unapproved_comment_is_not_shown(client, consultation, mode
     client = client_for(moderator)
     client.post(answer_url(hidden), answer_data(factories.make_unit()))
     answer = PublicComment.objects.get(pk=hidden.pk).response
-    client.post(reverse("policycomms_answers:publish", args=[answer.pk]))
+    client.post(reverse("wagtail_policycomms_admin:publish_answer", args=[answer.pk]))
     assert answers_on_page(Client(), consultation) == []
 
 
@@ -336,7 +358,9 @@ def test_an_editor_changing_a_published_answer_unpublishes_it(comment, editor, m
     unit = comment.consultation.draft_policy.drafting_unit
     client_for(editor).post(answer_url(comment), answer_data(unit))
     answer = PublicComment.objects.get(pk=comment.pk).response
-    client_for(moderator).post(reverse("policycomms_answers:publish", args=[answer.pk]))
+    client_for(moderator).post(
+        reverse("wagtail_policycomms_admin:publish_answer", args=[answer.pk])
+    )
 
     client_for(moderator).post(answer_url(comment), answer_data(unit, text="Sửa bởi kiểm duyệt."))
     answer.refresh_from_db()
@@ -374,7 +398,7 @@ def test_published_answers_keep_the_page_constant_in_queries(client, consultatio
 
 
 def test_themes_set_by_the_drafting_unit_and_moderators(comment, editor, moderator):
-    url = reverse("policycomms_answers:themes", args=[comment.pk])
+    url = reverse("wagtail_policycomms_admin:themes", args=[comment.pk])
     response = client_for(editor).post(url, {"themes": "phạm vi điều chỉnh, doanh nghiệp nhỏ"})
     assert response.status_code == 302
     assert sorted(comment.themes.names()) == ["doanh nghiệp nhỏ", "phạm vi điều chỉnh"]

@@ -106,7 +106,7 @@ def test_each_group_has_the_permissions_of_its_role(indexes):
         "wagtailadmin.access_admin",
         f"{APP}.view_publiccomment",
         f"{APP}.answer_publiccomment",
-        # Their own units' assignments only (admin_permissions.AssignmentPermissionPolicy).
+        # Their own units' assignments only (permissions.AssignmentPermissionPolicy).
         f"{APP}.view_assignment",
         f"{APP}.change_assignment",
     }

@@ -19,8 +19,8 @@ from wagtail.models import ModelLogEntry
 
 from tests import factories
 from wagtail_policycomms import moderation
-from wagtail_policycomms.admin_forms import ACTIONS
 from wagtail_policycomms.models import CommentStatus, PublicComment
+from wagtail_policycomms.moderation import ACTIONS
 
 NS = "wagtailsnippets_wagtail_policycomms_publiccomment"
 P, A, R, S = (

@@ -331,7 +331,7 @@ def test_group_listing_queries_do_not_grow_with_groups(moderator_client, consult
 def test_submitted_column_uses_hanoi_dates(moderator_client, consultation):
     when = factories.hanoi(2026, 5, 2, 7, 5) + timedelta(seconds=1)
     factories.make_comment(consultation, status=P, submitted_at=when)
-    assert "07:05 02/05/2026" in moderator_client.get(url("list")).content.decode()
+    assert "02/05/2026 07:05" in moderator_client.get(url("list")).content.decode()
 
 
 def test_queue_exports_what_it_shows(consultation):

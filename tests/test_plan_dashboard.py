@@ -175,7 +175,7 @@ def test_compliance_panel_for_coordinators(index, units):
         panel
     )
     link = panel.select_one("a.pc-compliance-report-link")
-    assert link["href"] == reverse("wagtail_policycomms_report_compliance") + "?year=2025"
+    assert link["href"] == reverse("wagtail_policycomms_admin:report_compliance") + "?year=2025"
     assert soup.select_one(UNITS_PANEL) is None  # a coordinator in no unit
 
 

@@ -228,7 +228,7 @@ def test_consultations_closing_soon_and_unanswered_comments_go_to_the_drafting_u
     [message] = mail.outbox
     assert message.to == ["qlkh@sokhcn.hungyen.gov.vn", "chuyenvien@sokhcn.hungyen.gov.vn"]
     assert closing.title in message.body
-    assert "12/03/2026" in message.body  # closes at 17:00 12/03/2026
+    assert "12/03/2026" in message.body  # closes at 12/03/2026 17:00
     assert closed.title in message.body
     assert " 2 " in message.body  # two approved comments without an answer
     assert f"consultation={closed.pk}" in message.body

@@ -29,9 +29,9 @@ from tests.factories import (
 from wagtail_policycomms.models import PublicComment
 from wagtail_policycomms.reports import data
 
-COMPLIANCE = "wagtail_policycomms_report_compliance"
-JUSTICE = "wagtail_policycomms_report_justice"
-ASSIGNMENTS = "wagtail_policycomms_report_assignments"
+COMPLIANCE = "wagtail_policycomms_admin:report_compliance"
+JUSTICE = "wagtail_policycomms_admin:report_justice"
+ASSIGNMENTS = "wagtail_policycomms_admin:report_assignments"
 
 
 @pytest.fixture

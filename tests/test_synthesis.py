@@ -1,8 +1,7 @@
 """The synthesis report: its content from the database, the DOCX and XLSX read back with
 python-docx and openpyxl, permissions, the audit log, and attaching it to the draft page.
 
-The views are mounted by a URLconf local to this module (the package's
-``get_admin_urls()`` under ``admin/``), as the ``register_admin_urls`` hook mounts it.
+The views are reached at their real admin URLs (``wagtail_policycomms_admin:*``).
 """
 
 import io
@@ -12,14 +11,13 @@ import docx
 import openpyxl
 import pytest
 from django.test import Client
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from wagtail.documents import get_document_model
 from wagtail.models import ModelLogEntry
 
-from portal import urls as portal_urls
 from tests import factories
 from wagtail_policycomms import synthesis
 from wagtail_policycomms.models import (
@@ -30,9 +28,6 @@ from wagtail_policycomms.models import (
     PublicComment,
 )
 from wagtail_policycomms.models.comments import text_hash
-
-urlpatterns = [path("admin/", include(synthesis.get_admin_urls())), *portal_urls.urlpatterns]
-pytestmark = pytest.mark.urls(__name__)
 
 EXPORT = "wagtail_policycomms.export_publiccomment"
 A1, A2, A3 = (f"0000000{n}-0000-4000-8000-00000000000{n}" for n in (1, 2, 3))
@@ -143,7 +138,9 @@ def exporter_client(*perms):
 
 
 def download(client, scope, page, export_format):
-    url = reverse("wagtail_policycomms_synthesis_download", args=[scope, page.pk, export_format])
+    url = reverse(
+        "wagtail_policycomms_admin:synthesis_download", args=[scope, page.pk, export_format]
+    )
     response = client.get(url)
     assert response.status_code == 200, response.status_code
     return b"".join(response.streaming_content)
@@ -285,7 +282,7 @@ def test_formula_like_comment_is_neutralised_in_the_xlsx(consultation):
 def test_download_needs_the_export_permission_and_is_audited(draft, consultation, comments):
     refused = Client()
     refused.force_login(factories.make_staff("moderator", []))
-    url = reverse("wagtail_policycomms_synthesis_download", args=["draft", draft.pk, "docx"])
+    url = reverse("wagtail_policycomms_admin:synthesis_download", args=["draft", draft.pk, "docx"])
     assert refused.get(url).status_code == 403
     assert not ModelLogEntry.objects.filter(action="wagtail_policycomms.synthesis").exists()
 
@@ -299,12 +296,12 @@ def test_download_needs_the_export_permission_and_is_audited(draft, consultation
 
 
 def test_synthesis_page_shows_totals_and_downloads(editor_client, draft, consultation, comments):
-    response = editor_client.get(reverse("wagtail_policycomms_synthesis", args=[draft.pk]))
+    response = editor_client.get(reverse("wagtail_policycomms_admin:synthesis", args=[draft.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "1. Tổng số ý kiến góp ý nhận được: 10, trong đó:" in html
-    assert reverse("wagtail_policycomms_synthesis_download", args=["consultation", consultation.pk, "docx"]) in html  # fmt: skip
-    assert reverse("wagtail_policycomms_synthesis_attach", args=[draft.pk]) in html
+    assert reverse("wagtail_policycomms_admin:synthesis_download", args=["consultation", consultation.pk, "docx"]) in html  # fmt: skip
+    assert reverse("wagtail_policycomms_admin:synthesis_attach", args=[draft.pk]) in html
 
 
 # --- Attaching the report to the draft page ----------------------------------------------
@@ -319,7 +316,7 @@ def test_attach_publishes_the_report_on_the_draft_page(
 ):
     memorandum = factories.make_document("Tờ trình", "to-trinh.pdf")
     factories.attach_document(draft, memorandum, DocumentKind.MEMORANDUM)
-    url = reverse("wagtail_policycomms_synthesis_attach", args=[draft.pk])
+    url = reverse("wagtail_policycomms_admin:synthesis_attach", args=[draft.pk])
 
     response = editor_client.post(url)
     assert response.status_code == 302
@@ -354,7 +351,7 @@ def test_attach_keeps_an_editors_unpublished_changes_unpublished(
     pending = draft.get_latest_revision_as_object()
     pending.summary = "Tóm tắt mới, chưa xuất bản."
     pending.save_revision()
-    editor_client.post(reverse("wagtail_policycomms_synthesis_attach", args=[draft.pk]))
+    editor_client.post(reverse("wagtail_policycomms_admin:synthesis_attach", args=[draft.pk]))
     live = DraftPolicyPage.objects.get(pk=draft.pk)
     assert live.summary == ""
     assert synthesis_rows(live).count() == 1
@@ -366,9 +363,11 @@ def test_attach_keeps_an_editors_unpublished_changes_unpublished(
 
 def test_attach_needs_publish_permission_on_the_draft(draft, consultation, comments):
     client = exporter_client()  # may export, may not publish pages
-    response = client.post(reverse("wagtail_policycomms_synthesis_attach", args=[draft.pk]))
+    response = client.post(reverse("wagtail_policycomms_admin:synthesis_attach", args=[draft.pk]))
     assert response.status_code == 403
     assert not synthesis_rows(draft).exists()
     assert not get_document_model().objects.exists()
-    page = client.get(reverse("wagtail_policycomms_synthesis", args=[draft.pk])).content.decode()
-    assert reverse("wagtail_policycomms_synthesis_attach", args=[draft.pk]) not in page
+    page = client.get(
+        reverse("wagtail_policycomms_admin:synthesis", args=[draft.pk])
+    ).content.decode()
+    assert reverse("wagtail_policycomms_admin:synthesis_attach", args=[draft.pk]) not in page

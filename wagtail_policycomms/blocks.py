@@ -7,6 +7,10 @@ keeps stable across revisions. Nothing here derives an id from a position.
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+#: How an article is named: "Điều 1. Phạm vi điều chỉnh". Also the admin's block
+#: label (Wagtail's ``label_format``), so the editor sees what the public sees.
+ARTICLE_LABEL_FORMAT = "{number}. {heading}"
+
 
 class ArticleBlock(blocks.StructBlock):
     number = blocks.CharBlock(
@@ -23,7 +27,7 @@ class ArticleBlock(blocks.StructBlock):
     class Meta:
         icon = "doc-full"
         label = _("Article")
-        label_format = "{number}. {heading}"
+        label_format = ARTICLE_LABEL_FORMAT
 
 
 class DraftTextBlock(blocks.StreamBlock):
@@ -36,3 +40,13 @@ class DraftTextBlock(blocks.StreamBlock):
 def article_anchor(block_id):
     """HTML id of an article on the draft page; linkable and stable."""
     return f"article-{block_id}"
+
+
+def article_label(block_or_value):
+    """An article's name, from its stream block or the block's value.
+
+    The one definition used by the comment form's choices, the heading snapshot
+    stored with a comment and the synthesis report's sections.
+    """
+    value = getattr(block_or_value, "value", block_or_value)
+    return ARTICLE_LABEL_FORMAT.format(number=value["number"], heading=value["heading"])

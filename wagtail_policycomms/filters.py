@@ -1,18 +1,24 @@
-"""Filters and search of the moderation queue, shared by the listing and the bulk actions.
+"""Every filter and search of the admin listings.
 
-"Select all in listing" sends the listing's query string to the bulk action, so both
-build the same filtered queryset here: a bulk action never reaches comments the
-moderator did not see in the filtered queue.
+- The moderation queue (``PublicCommentFilterSet`` and ``search_comments``): the ONE
+  definition of what the queue shows, used by the listing, its CSV/XLSX exports
+  (``exports.CommentExportMixin`` exports the queue as filtered and searched) and
+  the bulk actions (``filtered_comments``). "Select all in listing" sends the
+  listing's query string to the bulk action, so a bulk action never reaches
+  comments the moderator did not see in the filtered queue.
+- The duplicate groups view (``CommentGroupFilterSet``).
+- The plan's assignments (``AssignmentFilterSet``); "overdue" through
+  ``models.plans.overdue_q``, the one rule.
 """
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import django_filters
 from django import forms
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Left, Length
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,18 +26,24 @@ from taggit.models import Tag
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
-from .admin_permissions import can_view_personal_data
-from .conf import policycomms_settings
+from .conf import local_zone
 from .models import (
     AnswerState,
+    Assignment,
+    AssignmentCategory,
+    AssignmentStatus,
     CommentAttachment,
     CommenterType,
     CommentStatus,
     CommentTheme,
+    CommunicationPlan,
     ConsultationPage,
     DraftPolicyPage,
     PublicComment,
+    Unit,
 )
+from .models.plans import local_today, overdue_q
+from .permissions import can_view_personal_data
 
 #: The queue opens on comments waiting for a moderator.
 DEFAULT_STATUS = CommentStatus.PENDING
@@ -39,6 +51,8 @@ DEFAULT_STATUS = CommentStatus.PENDING
 WHOLE_DRAFT = "-"
 #: How many of the largest duplicate groups the group filter offers.
 GROUP_CHOICES = 20
+#: Choices of the assignments' "due within" filter, in days.
+DUE_WITHIN_CHOICES = (7, 14, 30)
 #: Treebeard's path step: a page's parent has the path minus its last step.
 PATH_STEP = 4
 
@@ -53,11 +67,6 @@ def draft_title_of(path_ref):
             "title"
         )[:1]
     )
-
-
-def annotate_group_size(queryset):
-    """Each comment's duplicate-group size as ``group_size`` (see ``with_group_size``)."""
-    return queryset.with_group_size()
 
 
 def consultations_with_draft_title():
@@ -286,7 +295,7 @@ class PublicCommentFilterSet(WagtailFilterSet):
 
     def filter_submitted(self, queryset, name, value):
         """Whole days on the consultation's wall clock (Asia/Ho_Chi_Minh), whatever the server's."""
-        zone = ZoneInfo(policycomms_settings.TIME_ZONE)
+        zone = local_zone()
         if value and value.start:
             day = timezone.localtime(value.start).date()
             queryset = queryset.filter(submitted_at__gte=datetime.combine(day, time.min, zone))
@@ -313,7 +322,7 @@ class PublicCommentFilterSet(WagtailFilterSet):
     def filter_duplicates(self, queryset, name, value):
         if not value:
             return queryset
-        queryset = annotate_group_size(queryset)
+        queryset = queryset.with_group_size()
         return (
             queryset.filter(group_size__gte=2)
             if value == "grouped"
@@ -382,3 +391,66 @@ class CommentGroupFilterSet(WagtailFilterSet):
     def filter_min_size(self, queryset, name, value):
         # Applied by the view after grouping (a HAVING clause).
         return queryset
+
+
+# --- The plan's assignments ------------------------------------------------------------------
+
+
+class AssignmentFilterSet(WagtailFilterSet):
+    plan = django_filters.ModelChoiceFilter(
+        label=_("Plan"), queryset=lambda request: CommunicationPlan.objects.all()
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"),
+        queryset=lambda request: Unit.objects.order_by("name"),
+        method="filter_unit",
+        help_text=_("Leading (or drafting the linked policy) or coordinating."),
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Activity"), choices=AssignmentCategory.choices, empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=AssignmentStatus.choices,
+        empty_label=_("All"),
+        widget=forms.RadioSelect,
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"), method="filter_overdue", widget=BooleanRadioSelect
+    )
+    due_within = django_filters.ChoiceFilter(
+        label=_("Due within"),
+        choices=[
+            (str(days), ngettext("%(days)d day", "%(days)d days", days) % {"days": days})
+            for days in DUE_WITHIN_CHOICES
+        ],
+        empty_label=_("Any time"),
+        method="filter_due_within",
+        help_text=_("Still to do and due today or in the next days (not yet overdue)."),
+    )
+
+    class Meta:
+        model = Assignment
+        fields = []
+
+    @cached_property
+    def today(self):
+        return local_today()
+
+    def filter_unit(self, queryset, name, value):
+        """Led, coordinated, or (lead named by role) drafted by the unit, without a join that
+        would repeat rows."""
+        if not value:
+            return queryset
+        return queryset.involving([value.pk])
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = overdue_q(self.today)
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_due_within(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.due_within(int(value), today=self.today)

@@ -1,22 +1,37 @@
-"""Public forms: the filters of the draft-policy index and the comment form."""
+"""Every form of the package.
+
+- Public: the filters of the draft-policy index and the comment form.
+- Staff: moderating one comment, a selection or a duplicate group (each carries the
+  status(es) the moderator saw, so that a comment someone else handled in the
+  meantime is left alone, see ``moderation``); answering comments; themes; editing
+  an assignment (the plan's terms read-only for drafting units).
+"""
 
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagField
 from taggit.models import Tag
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.widgets import AdminTagWidget
 
 from .antispam import AntiSpamFormMixin
+from .blocks import article_label
 from .conf import policycomms_settings
 from .models import (
     CommenterType,
+    CommentStatus,
     ConsultationPage,
     ConsultationStatus,
+    Disposition,
     DraftPolicyTopic,
     Sector,
     Unit,
 )
 from .models.comments import normalise_text
+from .moderation import rejection_reasons
+from .permissions import manages_plan
 from .uploads import MultipleFileField, validate_attachments
 
 NO_CONSULTATION = "none"
@@ -240,13 +255,144 @@ class CommentForm(AntiSpamFormMixin, forms.Form):
         return self.articles.get(self.cleaned_data.get("article") or WHOLE_DRAFT)
 
 
-def article_label(block):
-    return f"{block.value['number']}. {block.value['heading']}"
-
-
 def attachments_help_text():
     return _("Up to %(count)s files of at most %(size)s MB each: %(kinds)s.") % {
         "count": policycomms_settings.MAX_ATTACHMENTS,
         "size": policycomms_settings.MAX_ATTACHMENT_MB,
         "kinds": ", ".join(kind.upper() for kind in policycomms_settings.ATTACHMENT_KINDS),
     }
+
+
+# --- Staff: moderation -----------------------------------------------------------------------
+
+
+class ModerationForm(forms.Form):
+    """Reason (when rejecting) and an optional note, for one comment or many."""
+
+    reason = forms.ChoiceField(label=_("Reason"), choices=())
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional. Kept in the comment's record; never shown to the public."),
+    )
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        if action.code == "reject":
+            self.fields["reason"].choices = [("", "---------"), *rejection_reasons()]
+        else:
+            del self.fields["reason"]
+
+    @property
+    def moderation_kwargs(self):
+        return {
+            "reason": self.cleaned_data.get("reason", ""),
+            "note": self.cleaned_data.get("note", ""),
+        }
+
+
+class SingleModerationForm(ModerationForm):
+    seen_status = forms.ChoiceField(choices=CommentStatus.choices, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        seen = cleaned_data.get("seen_status")
+        if seen and not self.action.allowed_from(seen):
+            raise forms.ValidationError(
+                _("“%(action)s” does not apply to a comment that is “%(status)s”.")
+                % {"action": self.action.label, "status": CommentStatus(seen).label}
+            )
+        return cleaned_data
+
+
+class ManyModerationForm(ModerationForm):
+    """For a selection or a group: the statuses its members had when the form was shown."""
+
+    seen_statuses = forms.MultipleChoiceField(
+        choices=CommentStatus.choices, widget=forms.MultipleHiddenInput, required=False
+    )
+
+    @property
+    def expected(self):
+        return self.cleaned_data.get("seen_statuses") or None
+
+
+# --- Staff: answers and themes ----------------------------------------------------------------
+
+
+class AnswerForm(forms.Form):
+    disposition = forms.ChoiceField(
+        label=_("Disposition"), choices=Disposition.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Answer"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "What is accepted and how the draft changes, or why the draft is kept. "
+            "Shown to the public under the comment once a moderator publishes it."
+        ),
+    )
+    answering_unit = forms.ModelChoiceField(label=_("Answering unit"), queryset=None)
+    separate = forms.BooleanField(
+        label=_("Answer this comment separately"),
+        required=False,
+        help_text=_(
+            "Leave unticked to change the answer shared with the other comments; tick to give "
+            "this comment its own answer."
+        ),
+    )
+
+    def __init__(self, *args, units, allow_separate=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answering_unit"].queryset = units
+        if not allow_separate:
+            del self.fields["separate"]
+
+    def clean_text(self):
+        text = normalise_text(self.cleaned_data["text"])
+        if not text:
+            raise forms.ValidationError(_("Write the answer."))
+        return text
+
+
+class ThemesForm(forms.Form):
+    themes = TagField(
+        label=_("Themes"),
+        required=False,
+        widget=AdminTagWidget,
+        help_text=_("Themes for analysis, such as the part of the draft or the interest raised."),
+    )
+
+
+# --- Staff: the plan's assignments -----------------------------------------------------------
+
+#: What the plan fixes: only those who manage the plan change them. A drafting unit records
+#: progress (status, notes, evidence, budget spent), not its own deadline or lead.
+PLAN_TERMS = (
+    "plan",
+    "reference",
+    "category",
+    "title",
+    "lead_unit",
+    "lead_unit_text",
+    "coordinating_units",
+    "draft_policy",
+    "starts_on",
+    "due_on",
+    "time_frame",
+    "budget_estimated",
+)
+
+
+class AssignmentForm(WagtailAdminModelForm):
+    """The plan's terms are read-only for staff who do not manage the plan (disabled fields
+    keep their stored value whatever is posted)."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if for_user is not None and not manages_plan(for_user):
+            for name in PLAN_TERMS:
+                if name in self.fields:
+                    self.fields[name].disabled = True

@@ -6,6 +6,12 @@ nothing and is told so, instead of overwriting the first. The UPDATE stamps the
 rows it changed with a fresh ``last_action`` id, which is how they are logged to
 Wagtail's audit log afterwards, in chunks, without holding their ids in memory:
 a campaign group may have 100,000 members.
+
+Everything about a moderation action is here: the transitions (``TRANSITIONS``),
+the audit-log action names (``LOG_ACTIONS``), how each action reads to a moderator
+(``ACTIONS``: button, question, messages) and how its audit entries read in
+Wagtail's history (``register_log_actions``). The forms that confirm an action are
+in ``forms``; the screens in ``views``.
 """
 
 import uuid
@@ -14,11 +20,14 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail.log_actions import LogFormatter
 from wagtail.models import ModelLogEntry
 
 from .conf import policycomms_settings
-from .models import CommentResponse, CommentStatus, ModerationMode, PublicComment
+from .models import CommentResponse, CommentStatus, Disposition, ModerationMode, PublicComment
 
 LOG_CHUNK = 2000
 
@@ -42,7 +51,7 @@ TRANSITIONS = {
     ),
 }
 
-#: Audit-log action names this package registers (see wagtail_hooks.py).
+#: Audit-log action names this package registers (``register_log_actions`` below).
 LOG_ACTIONS = {
     "approve": "wagtail_policycomms.approve",
     "reject": "wagtail_policycomms.reject",
@@ -276,3 +285,156 @@ def _log(action_id, action, *, user, data, timestamp=None):
             batch = []
     if batch:
         ModelLogEntry.objects.bulk_create(batch)
+
+
+# --- How each action reads to a moderator (buttons, questions, messages) --------------------
+
+
+@dataclass(frozen=True)
+class ModerationAction:
+    code: str
+    label: Promise  # button text
+    icon: str
+    #: Confirmation question for one comment and message after a change.
+    question: Promise
+    done_one: Promise
+
+    @property
+    def to_status(self):
+        return TRANSITIONS[self.code][0]
+
+    def allowed_from(self, status):
+        return status in TRANSITIONS[self.code][1]
+
+    def done_many(self, changed, skipped):
+        """'N comments approved; M skipped because they had already been handled.'"""
+        message = DONE_MANY[self.code](changed) % {"count": changed}
+        if skipped:
+            message += " " + ngettext(
+                "%(count)d skipped because someone else had already handled it "
+                "or it was already in that status.",
+                "%(count)d skipped because someone else had already handled them "
+                "or they were already in that status.",
+                skipped,
+            ) % {"count": skipped}
+        return message
+
+
+ACTIONS = {
+    action.code: action
+    for action in (
+        ModerationAction(
+            "approve",
+            _("Approve"),
+            "check",
+            _("Approve this comment? It will be published on the consultation page."),
+            _("Comment %(code)s approved."),
+        ),
+        ModerationAction(
+            "reject",
+            _("Reject"),
+            "cross",
+            _("Reject this comment? It will not be published."),
+            _("Comment %(code)s rejected."),
+        ),
+        ModerationAction(
+            "spam",
+            _("Mark as spam"),
+            "warning",
+            _("Mark this comment as spam? It will not be published or counted."),
+            _("Comment %(code)s marked as spam."),
+        ),
+        ModerationAction(
+            "pending",
+            _("Return to pending"),
+            "rotate",
+            _("Return this comment to the queue of pending comments?"),
+            _("Comment %(code)s returned to pending."),
+        ),
+    )
+}
+
+DONE_MANY = {
+    "approve": lambda n: ngettext("%(count)d comment approved.", "%(count)d comments approved.", n),
+    "reject": lambda n: ngettext("%(count)d comment rejected.", "%(count)d comments rejected.", n),
+    "spam": lambda n: ngettext(
+        "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", n
+    ),
+    "pending": lambda n: ngettext(
+        "%(count)d comment returned to pending.", "%(count)d comments returned to pending.", n
+    ),
+}
+
+
+def actions_for_status(status):
+    """The actions a comment in ``status`` can take (an unverified comment takes none)."""
+    return [action for action in ACTIONS.values() if action.allowed_from(status)]
+
+
+# --- How the audit log reads (Wagtail's history views and site history) -----------------------
+#
+# ``LOG_ACTIONS`` names the actions; each gets a label (the filter choice: "Approve comment")
+# and a past-tense message ("Comment approved"). ``register_log_actions`` is registered with
+# the ``register_log_actions`` hook in ``wagtail_hooks.py``.
+
+
+#: Action code → (label, message) for the actions whose message needs no data.
+SIMPLE = {
+    "approve": (_("Approve comment"), _("Comment approved")),
+    "spam": (_("Mark comment as spam"), _("Comment marked as spam")),
+    "pending": (_("Return comment to pending"), _("Comment returned to pending")),
+    "verify": (_("Verify commenter's email"), _("Commenter's email verified")),
+    "answer_publish": (_("Publish answer"), _("Answer published")),
+    "answer_unpublish": (_("Unpublish answer"), _("Answer unpublished")),
+    "export": (_("Export comments"), _("Comment exported")),
+    "synthesis": (_("Generate synthesis report"), _("Comment included in a synthesis report")),
+}
+
+
+class NoteFormatter(LogFormatter):
+    """The moderator's note, when there is one, shows as the entry's comment."""
+
+    message = ""
+
+    def format_comment(self, log_entry):
+        return (log_entry.data or {}).get("note", "")
+
+
+class RejectFormatter(NoteFormatter):
+    label = _("Reject comment")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        code = data.get("reason", "")
+        # The configured label in the reader's language; the label stored when the
+        # comment was rejected if the reason has since been removed from the settings.
+        label = reason_label(code) if code else ""
+        if label == code:
+            label = data.get("reason_label") or code
+        if not label:
+            return _("Comment rejected")
+        return _("Comment rejected: %(reason)s") % {"reason": label}
+
+
+class AnswerFormatter(LogFormatter):
+    label = _("Answer comment")
+
+    def format_message(self, log_entry):
+        disposition = (log_entry.data or {}).get("disposition")
+        if disposition in Disposition.values:
+            return _("Answer recorded: %(disposition)s") % {
+                "disposition": Disposition(disposition).label
+            }
+        return _("Answer recorded")
+
+
+def register_log_actions(actions):
+    for code, (label, message) in SIMPLE.items():
+        formatter = type(
+            f"{code.title().replace('_', '')}Formatter",
+            (NoteFormatter,),
+            {"label": label, "message": message},
+        )
+        actions.register_action(LOG_ACTIONS[code])(formatter)
+    actions.register_action(LOG_ACTIONS["reject"])(RejectFormatter)
+    actions.register_action(LOG_ACTIONS["answer"])(AnswerFormatter)

@@ -1,9 +1,21 @@
-"""Who may do what: the staff groups as data, and the rules for answering and publishing.
+"""Who may do what: every permission name, every rule, and the one way a view refuses.
 
-The three groups of the 2024 plan are declared in ``GROUPS``; the
-``policycomms_setup_groups`` command (``setup_groups`` below) creates or updates
-them. Group names are the department's own Vietnamese names: proper names,
-kept as data, not translated.
+Read this module to know who may do anything in the package; no other module
+holds a permission string or decides access on its own.
+
+- **Names** (``MODERATE``, ``EXPORT``, …) and the three staff groups of the 2024
+  plan (``GROUPS``, created by ``policycomms_setup_groups``). Group names are the
+  department's own Vietnamese names: proper names, kept as data, not translated.
+- **Predicates** (``can_moderate``, ``can_answer``, ``can_export``, …), one per
+  question, used by views, templates' context, hooks and exports alike.
+- **Permission policies** of the admin viewsets: comments are never added,
+  edited or deleted in the admin (they are records of a legal dossier); editing
+  an assignment is scoped by unit.
+- **Refusing**: our admin views return ``forbidden(request)``, a real 403 page in
+  the admin's own layout. (Wagtail's own views refuse Wagtail's way, a redirect to
+  the dashboard with a message; a raised ``PermissionDenied`` in our admin views
+  would be turned into that same redirect and hide the refusal.) Public views
+  raise ``PermissionDenied``.
 
 Answering is scoped by unit: a member of the unit drafting a policy answers the
 comments on that policy, not on other units' policies. Moderators (Information
@@ -12,10 +24,16 @@ Centre) may answer any comment and are the only ones who publish answers.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from .models import Assignment, PublicComment, Unit
 
 APP = "wagtail_policycomms"
 
@@ -28,14 +46,14 @@ VIEW_PERSONAL_DATA = f"{APP}.view_personal_data"
 VIEW_UNITS = f"{APP}.view_unit"
 
 #: The plan and its assignments: the Inspectorate manages them (``change_communicationplan``
-#: lets it edit every assignment, see admin_permissions); drafting units update their own.
+#: lets it edit every assignment); drafting units update their own.
 PLAN_PERMISSIONS = tuple(
     f"{APP}.{action}_{model}"
     for model in ("communicationplan", "assignment")
     for action in ("add", "change", "delete", "view")
 )
 VIEW_PLAN = f"{APP}.view_communicationplan"
-#: Managing the plan lets a user edit every unit's assignments (admin_permissions).
+#: Managing the plan lets a user edit every unit's assignments (``manages_plan``).
 MANAGE_PLAN = f"{APP}.change_communicationplan"
 VIEW_ASSIGNMENTS = (VIEW_PLAN, f"{APP}.view_assignment")
 EDIT_OWN_ASSIGNMENTS = (f"{APP}.view_assignment", f"{APP}.change_assignment")
@@ -110,36 +128,42 @@ GROUPS = (
 GROUPS_BY_KEY = {spec.key: spec for spec in GROUPS}
 
 
-# --- Answering and publishing ---------------------------------------------------------------
+# --- Predicates -----------------------------------------------------------------------------
 
 
-def is_moderator(user):
-    return bool(user.is_active and user.has_perm(MODERATE))
+def _has(user, permission):
+    return bool(user.is_active and user.has_perm(permission))
+
+
+def can_moderate(user):
+    """Approve, reject, mark as spam, return to pending; publish answers (Information Centre)."""
+    return _has(user, MODERATE)
+
+
+def can_view_personal_data(user):
+    """Names, contact details, IP addresses and attachments of commenters."""
+    return _has(user, VIEW_PERSONAL_DATA)
+
+
+def can_export(user):
+    """Comment exports and the synthesis report."""
+    return _has(user, EXPORT)
 
 
 def can_publish_answers(user):
     """Only moderators (Information Centre) publish and unpublish answers."""
-    return is_moderator(user)
-
-
-def drafting_unit_id(consultation):
-    """The unit drafting the policy a consultation belongs to (None if it has none)."""
-    return getattr(consultation.draft_policy, "drafting_unit_id", None)
+    return can_moderate(user)
 
 
 def can_answer(user, consultation):
     """Moderators answer any comment; others need the answer permission and membership
     of the unit drafting the consultation's policy."""
-    if not user.is_active:
-        return False
-    if is_moderator(user):
+    if can_moderate(user):
         return True
-    if not user.has_perm(ANSWER):
+    if not _has(user, ANSWER):
         return False
-    from .models import Unit
-
-    unit_id = drafting_unit_id(consultation)
-    return unit_id is not None and Unit.objects.filter(pk=unit_id, members=user).exists()
+    unit_id = consultation.drafting_unit_id
+    return unit_id is not None and unit_id in user_unit_ids(user)
 
 
 def can_set_themes(user, consultation):
@@ -149,12 +173,127 @@ def can_set_themes(user, consultation):
 def answering_units(user, current=None):
     """Units the user may answer for: their own active units; every active unit for
     moderators. The answer's current unit stays selectable when editing it."""
-    from .models import Unit
-
-    allowed = Q(is_active=True) if is_moderator(user) else Q(is_active=True, members=user)
+    allowed = Q(is_active=True) if can_moderate(user) else Q(is_active=True, members=user)
     if current is not None:
         allowed |= Q(pk=current.pk)
     return Unit.objects.filter(allowed).distinct().order_by("name")
+
+
+def can_attach_synthesis(user, draft):
+    """Attaching the synthesis report publishes the draft: export and publish rights on the
+    draft, and no lock by someone else."""
+    if not (can_export(user) and draft.permissions_for_user(user).can_publish()):
+        return False
+    lock = draft.get_lock()
+    return not (lock and lock.for_user(user))
+
+
+def manages_plan(user):
+    """The Inspectorate (and superusers): may edit every assignment of the plan."""
+    return _has(user, MANAGE_PLAN)
+
+
+def user_unit_ids(user):
+    """Ids of the user's units, read once per user object (the listing asks for every row)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_policycomms_unit_ids", None)
+    if cached is None:
+        cached = frozenset(Unit.objects.for_user(user).values_list("pk", flat=True))
+        user._policycomms_unit_ids = cached
+    return cached
+
+
+def can_view_plan_reports(user):
+    """The periodic report to the Department of Justice and "assignments by unit".
+
+    The reports cover every unit, so they follow the plan-level permission, not the
+    assignment one: drafting units' editors may view (and update) their own unit's
+    assignments, which must not open the whole department's figures to them. The
+    coordinators (Thanh tra Sở) and whoever else may read the plan see them.
+    """
+    return _has(user, VIEW_PLAN)
+
+
+def can_view_compliance_report(user):
+    """The compliance report (no personal data): the plan's readers, and whoever may export
+    comments (the Information Centre, who post the content)."""
+    return can_view_plan_reports(user) or can_export(user)
+
+
+# --- Permission policies of the admin viewsets -----------------------------------------------
+
+#: Actions nobody may take on a comment in the admin.
+REFUSED_COMMENT_ACTIONS = frozenset({"add", "change", "delete"})
+#: Actions on one assignment that need the user's unit to lead it (unless they manage the plan).
+UNIT_SCOPED_ACTIONS = frozenset({"change", "delete"})
+
+
+class PublicCommentPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, minus add/change/delete; "moderate" maps to moderate_publiccomment.
+
+    Staff see comments ("view") and change their status only through ``moderation.py``."""
+
+    def user_has_permission(self, user, action):
+        if action in REFUSED_COMMENT_ACTIONS:
+            return False
+        return super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        actions = [action for action in actions if action not in REFUSED_COMMENT_ACTIONS]
+        if not actions:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(actions)
+
+
+class AssignmentPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions; editing or deleting one assignment also needs one of the user's units
+    to lead it, unless the user manages the plan."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not self.user_has_permission(user, action):
+            return False
+        if action not in UNIT_SCOPED_ACTIONS or manages_plan(user):
+            return True
+        return instance.responsible_unit_id in user_unit_ids(user)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        instances = super().instances_user_has_any_permission_for(user, actions)
+        if manages_plan(user) or not set(actions) <= UNIT_SCOPED_ACTIONS:
+            return instances
+        return instances.led_by(user_unit_ids(user))
+
+
+comment_permission_policy = PublicCommentPermissionPolicy(PublicComment)
+assignment_permission_policy = AssignmentPermissionPolicy(Assignment)
+
+
+def register_permission_policies():
+    """Wagtail 8 looks policies up in a registry; Wagtail 7.4 asks the viewset (see viewsets).
+    Called by ``wagtail_hooks`` before the viewsets are registered."""
+    try:
+        from wagtail.permissions import register_permission_policy
+    except ImportError:  # Wagtail < 8
+        return
+    register_permission_policy(PublicComment, comment_permission_policy, exact_class=True)
+    register_permission_policy(Assignment, assignment_permission_policy, exact_class=True)
+
+
+# --- Refusing -----------------------------------------------------------------------------------
+
+
+def forbidden(request):
+    """The refusal of our admin views: a real 403 in the admin's layout, in the user's language.
+
+    Returned, not raised: Wagtail's admin turns a raised ``PermissionDenied`` into a
+    redirect to the dashboard, which hides the refusal from the person and from tests.
+    """
+    return render(
+        request,
+        "wagtail_policycomms/admin/403.html",
+        {"page_title": _("Permission denied"), "header_icon": "warning"},
+        status=403,
+    )
 
 
 # --- Creating the groups --------------------------------------------------------------------

@@ -117,7 +117,8 @@ def assignment_notices(today):
     )
     notices = []
     for assignment in assignments:
-        overdue = assignment.due_on < today
+        # Open and due within the window: overdue by some days, or due in some days.
+        overdue_by = assignment.days_overdue(today)
         responsible = assignment.responsible_unit
         # An item the plan gives to every unit ("các phòng, đơn vị": no lead, all units
         # coordinating) is each unit's to do: each is reminded, once a day each.
@@ -127,13 +128,17 @@ def assignment_notices(today):
             notices.append(
                 Notice(
                     kind=ReminderKind.ASSIGNMENT_OVERDUE
-                    if overdue
+                    if overdue_by is not None
                     else ReminderKind.ASSIGNMENT_DUE,
                     item=item if unit is responsible else f"{item}:unit:{unit.pk}",
                     obj=assignment,
                     unit=unit,
                     url=_edit_url(assignment),
-                    days=abs((today - assignment.due_on).days),
+                    days=(
+                        overdue_by.days
+                        if overdue_by is not None
+                        else (assignment.due_on - today).days
+                    ),
                 )
             )
     return notices

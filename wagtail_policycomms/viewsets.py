@@ -15,20 +15,16 @@ from wagtail.admin.panels import (
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .admin_permissions import (
-    assignment_permission_policy,
-    comment_permission_policy,
-)
-from .filters import PublicCommentFilterSet
+from .filters import AssignmentFilterSet, PublicCommentFilterSet
+from .forms import AssignmentForm
 from .models import Assignment, CommunicationPlan, PublicComment, Sector, Unit
+from .permissions import assignment_permission_policy, comment_permission_policy
 from .views.assignments import (
     TEMPLATES as ASSIGNMENT_TEMPLATES,
 )
 from .views.assignments import (
     AssignmentDeleteView,
     AssignmentEditView,
-    AssignmentFilterSet,
-    AssignmentForm,
     AssignmentIndexView,
     PlanDeleteView,
     plan_assignments_label,
@@ -115,7 +111,7 @@ class CommunicationPlanViewSet(SnippetViewSet):
 
 class AssignmentViewSet(SnippetViewSet):
     """The plan's assignments ("Nhiệm vụ"): each unit sees its own first; drafting units
-    edit only their own (see admin_permissions.AssignmentPermissionPolicy)."""
+    edit only their own (see permissions.AssignmentPermissionPolicy)."""
 
     model = Assignment
     icon = "tasks"
@@ -173,7 +169,7 @@ class AssignmentViewSet(SnippetViewSet):
 
     @property
     def permission_policy(self):
-        # Wagtail 7.4 asks the viewset; Wagtail 8 its registry (admin_permissions).
+        # Wagtail 7.4 asks the viewset; Wagtail 8 its registry (permissions).
         return assignment_permission_policy
 
 
@@ -200,7 +196,7 @@ class PublicCommentURLFinder:
 
 class PublicCommentViewSet(SnippetViewSet):
     """The moderation queue, "Góp ý" in the menu: its own top-level item, opening on pending
-    comments. No add, edit, copy or delete views are offered (see admin_permissions)."""
+    comments. No add, edit, copy or delete views are offered (see permissions)."""
 
     model = PublicComment
     icon = "comment"
@@ -213,7 +209,7 @@ class PublicCommentViewSet(SnippetViewSet):
     list_per_page = 50
     ordering = "-submitted_at"
     filterset_class = PublicCommentFilterSet
-    # Searched through the ORM (see admin_filters.search_comments); listing these
+    # Searched through the ORM (see filters.search_comments); listing these
     # fields turns the search box on.
     search_fields = ["body", "display_name", "organisation_name", "receipt_code"]
     search_backend_name = None
@@ -225,7 +221,7 @@ class PublicCommentViewSet(SnippetViewSet):
 
     @property
     def permission_policy(self):
-        # Wagtail 7.4 asks the viewset; Wagtail 8 its registry (admin_permissions).
+        # Wagtail 7.4 asks the viewset; Wagtail 8 its registry (permissions).
         return comment_permission_policy
 
     @property

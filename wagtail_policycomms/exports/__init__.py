@@ -9,86 +9,34 @@ streamed and XLSX is written to a temporary file that spills to disk.
 Cells whose text starts with ``= + - @``, a tab or a carriage return are
 prefixed with a single quote so spreadsheets never run them as formulas.
 
-Public API:
+The code is split by concern: ``columns`` (what is exported, row by row, and
+``neutralise``; no admin imports), ``writers`` (CSV and XLSX files) and
+``views`` (``CommentExportMixin``, the moderation queue's export buttons, which
+export the queue as filtered and searched). The names other code uses are
+re-exported here:
 
-- ``COMMENT_EXPORT_COLUMNS`` and ``export_columns(with_personal_data)``;
-- ``iter_comment_rows(queryset, *, with_personal_data)``: one dict per comment;
+- ``COMMENT_EXPORT_COLUMNS``, ``export_columns(with_personal_data)`` and
+  ``iter_comment_rows(queryset, *, with_personal_data)``: one dict per comment;
 - ``write_csv(queryset, fileobj, ...)`` / ``write_xlsx(queryset, fileobj, ...)``:
   for a background task writing to a file;
-- ``CommentExportMixin``: for the moderation queue's index view (a Wagtail
-  ``SpreadsheetExportMixin`` whose output follows the rules above);
-- ``CommentExportView`` at ``get_admin_urls()``:
-  ``policycomms/comments/export/<csv|xlsx>/``, filtered by the queue's GET
-  parameters (``CommentExportFilterForm``).
-
-The code is split by concern: ``columns`` (what is exported, row by row, and
-``neutralise``), ``writers`` (CSV and XLSX files) and ``views`` (the admin
-mixin, view, filter form and URLs). Everything is re-exported here, so
-``from wagtail_policycomms.exports import ...`` keeps working.
+- ``neutralise`` and ``safe_cell``: formula-safe cells, also used by the reports;
+- ``CommentExportMixin``: for a Wagtail index view of comments.
 """
 
-from .columns import (
-    CHUNK_SIZE,
-    COMMENT_EXPORT_COLUMNS,
-    EXPORT_PERMISSION,
-    FORMULA_PREFIXES,
-    PERSONAL_DATA_PERMISSION,
-    Column,
-    CommentRowBuilder,
-    annotate_group_size,
-    as_queryset,
-    can_export,
-    can_see_personal_data,
-    export_columns,
-    headings,
-    iter_comment_rows,
-    local_datetime,
-    neutralise,
-    prepare_queryset,
-)
-from .views import (
-    DATE_INPUTS,
-    SPOOL_MAX_BYTES,
-    CommentExportFilterForm,
-    CommentExportMixin,
-    CommentExportView,
-    export_filename,
-    forbidden,
-    get_admin_urls,
-    invalid_filters,
-)
-from .writers import BOM, XLSX_CONTENT_TYPE, iter_csv, write_csv, write_xlsx
+from .columns import COMMENT_EXPORT_COLUMNS, export_columns, iter_comment_rows, neutralise
+from .views import CommentExportMixin
+from .writers import BOM, XLSX_CONTENT_TYPE, iter_csv, safe_cell, write_csv, write_xlsx
 
 __all__ = [
     "BOM",
-    "CHUNK_SIZE",
     "COMMENT_EXPORT_COLUMNS",
-    "DATE_INPUTS",
-    "EXPORT_PERMISSION",
-    "FORMULA_PREFIXES",
-    "PERSONAL_DATA_PERMISSION",
-    "SPOOL_MAX_BYTES",
     "XLSX_CONTENT_TYPE",
-    "Column",
-    "CommentExportFilterForm",
     "CommentExportMixin",
-    "CommentExportView",
-    "CommentRowBuilder",
-    "annotate_group_size",
-    "as_queryset",
-    "can_export",
-    "can_see_personal_data",
     "export_columns",
-    "export_filename",
-    "forbidden",
-    "get_admin_urls",
-    "headings",
-    "invalid_filters",
     "iter_comment_rows",
     "iter_csv",
-    "local_datetime",
     "neutralise",
-    "prepare_queryset",
+    "safe_cell",
     "write_csv",
     "write_xlsx",
 ]

@@ -1,31 +1,25 @@
 """What an export holds: the columns, one row per comment, and the cell values.
 
 Kept apart from the file writers and the admin views so that a background task
-(or the synthesis report, which reuses ``neutralise`` and ``can_export``) can
-build rows without importing openpyxl's writers or Django's view machinery.
+can build rows without importing openpyxl or any admin module: this layer imports
+only the models, ``moderation`` (labels of reasons), ``blocks`` and ``formats``.
 Comments are read with ``.iterator()`` in chunks (themes and attachments
 prefetched per chunk, the size of each comment's duplicate group computed in the
 same query), so memory stays flat however many rows there are.
 """
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import moderation
 from ..blocks import article_anchor
-from ..conf import policycomms_settings
-from ..filters import annotate_group_size
+from ..formats import format_staff_datetime
 from ..models import CommentTheme, ConsultationPage, DraftPolicyPage, PublicComment
 from ..models.comments import CommentAttachment
-
-EXPORT_PERMISSION = "wagtail_policycomms.export_publiccomment"
-PERSONAL_DATA_PERMISSION = "wagtail_policycomms.view_personal_data"
 
 #: Comments read from the database per query (and per prefetch of their themes).
 CHUNK_SIZE = 2000
@@ -79,14 +73,6 @@ def headings(columns):
     return [capfirst(str(column.heading)) for column in columns]
 
 
-def can_export(user):
-    return user.has_perm(EXPORT_PERMISSION)
-
-
-def can_see_personal_data(user):
-    return user.has_perm(PERSONAL_DATA_PERMISSION)
-
-
 # --- Cell values ----------------------------------------------------------------------------
 
 
@@ -95,14 +81,6 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-def local_datetime(value):
-    """dd/mm/yyyy hh:mm on the consultation time zone's clock."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value, ZoneInfo(policycomms_settings.TIME_ZONE))
-    return local.strftime("%d/%m/%Y %H:%M")
 
 
 def _person(user):
@@ -124,7 +102,8 @@ def as_queryset(comments):
 def prepare_queryset(queryset, *, with_personal_data):
     """The export query: answer and moderator joined, group size annotated, themes prefetched."""
     queryset = (
-        annotate_group_size(as_queryset(queryset))
+        as_queryset(queryset)
+        .with_group_size()
         .select_related("response", "moderated_by")
         .prefetch_related(
             Prefetch("tagged_themes", queryset=CommentTheme.objects.select_related("tag"))
@@ -183,11 +162,7 @@ class CommentRowBuilder:
             )
 
     def author(self, comment):
-        if not self.with_personal_data:
-            return str(comment.public_author)
-        if comment.display_name and comment.organisation_name:
-            return f"{comment.display_name} ({comment.organisation_name})"
-        return comment.display_name or comment.organisation_name
+        return str(comment.staff_author(self.with_personal_data))
 
     def row(self, comment):
         """An ordered dict of the comment's export values, keyed like ``self.columns``."""
@@ -210,7 +185,7 @@ class CommentRowBuilder:
             "commenter_type": comment.get_commenter_type_display(),
             "author": self.author(comment),
             "body": comment.body,
-            "submitted_at": local_datetime(comment.submitted_at),
+            "submitted_at": format_staff_datetime(comment.submitted_at),
             "status": comment.get_status_display(),
             "moderation_reason": (
                 str(moderation.reason_label(comment.moderation_reason))

@@ -1,57 +1,34 @@
-"""The admin side of exports: the moderation queue's export buttons
-(``CommentExportMixin``), a stand-alone export URL (``CommentExportView``) and the
-form that reads the queue's GET parameters.
+"""The admin side of exports: the moderation queue's export buttons (``CommentExportMixin``).
 
-Kept apart from rows and writers because it depends on Wagtail's admin views and
-on request handling (permissions, audit log, streaming responses), which the
-rest of the export code does not need.
+The queue's own filters and search (``filters.PublicCommentFilterSet`` and
+``filters.search_comments``) decide what is exported: an export is the filtered
+queue, whole. Kept apart from rows and writers because it depends on Wagtail's
+admin views and on request handling (permissions, audit log, streaming
+responses), which the rest of the export code does not need.
 """
 
 import tempfile
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from django import forms
-from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
-from django.urls import path
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views import View
-from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from .. import moderation
-from ..admin_permissions import forbidden
-from ..conf import policycomms_settings
-from ..models import (
-    AnswerState,
-    CommenterType,
-    CommentStatus,
-    CommentTheme,
-    ConsultationPage,
-    DraftPolicyPage,
-    PublicComment,
-)
-from ..models.comments import CommentAttachment
-from .columns import (
-    CommentRowBuilder,
-    annotate_group_size,
-    as_queryset,
-    can_export,
-    can_see_personal_data,
-    export_columns,
-)
+from ..formats import localtime
+from ..models import PublicComment
+from ..permissions import can_export, can_view_personal_data, forbidden
+from .columns import CommentRowBuilder, as_queryset, export_columns
 from .writers import XLSX_CONTENT_TYPE, iter_csv, write_xlsx
 
-DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]
 #: Above this size a spooled XLSX moves from memory to a temporary file on disk.
 SPOOL_MAX_BYTES = 8 * 1024 * 1024
 
 
 def export_filename(moment=None):
-    local = timezone.localtime(moment or timezone.now(), ZoneInfo(policycomms_settings.TIME_ZONE))
+    """gop-y-YYYYMMDD-HHMM: a file-name stamp (not a display format), on the local clock."""
+    local = localtime(moment or timezone.now())
     return f"gop-y-{local:%Y%m%d-%H%M}"
 
 
@@ -95,7 +72,7 @@ class CommentExportMixin(SpreadsheetExportMixin):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.with_personal_data = can_see_personal_data(request.user)
+        self.with_personal_data = can_view_personal_data(request.user)
         self.export_column_list = export_columns(self.with_personal_data)
         self.list_export = [column.key for column in self.export_column_list]
         self.export_headings = {c.key: c.heading for c in self.export_column_list}
@@ -178,121 +155,3 @@ class CommentExportMixin(SpreadsheetExportMixin):
             content_type=XLSX_CONTENT_TYPE,
             filename=f"{self.get_filename()}.xlsx",
         )
-
-
-class CommentExportFilterForm(forms.Form):
-    """The moderation queue's GET parameters, with the queue's meaning and defaults.
-
-    Without a ``status`` parameter the queue shows pending comments; ``status=``
-    (empty) means every status. ``article=-`` is the whole draft; ``theme`` is a tag
-    id; ``group`` is the id of any member of a duplicate group; ``duplicates`` is
-    ``grouped`` or ``unique``. Names are searched (``q``) only for staff allowed to
-    see them.
-    """
-
-    draft = forms.IntegerField(required=False)
-    consultation = forms.IntegerField(required=False)
-    status = forms.ChoiceField(choices=[("", "")] + CommentStatus.choices, required=False)
-    article = forms.CharField(required=False, max_length=64)
-    commenter_type = forms.ChoiceField(choices=[("", "")] + CommenterType.choices, required=False)
-    submitted_from = forms.DateField(required=False, input_formats=DATE_INPUTS)
-    submitted_to = forms.DateField(required=False, input_formats=DATE_INPUTS)
-    has_attachment = forms.NullBooleanField(required=False)
-    answer_state = forms.ChoiceField(choices=[("", "")] + AnswerState.choices, required=False)
-    theme = forms.IntegerField(required=False)
-    duplicates = forms.ChoiceField(
-        choices=[("", ""), ("grouped", "grouped"), ("unique", "unique")], required=False
-    )
-    group = forms.IntegerField(required=False)
-    q = forms.CharField(required=False, max_length=255, strip=True)
-
-    def __init__(self, data, *, user):
-        if "status" not in data:
-            data = data.copy()
-            data["status"] = CommentStatus.PENDING
-        super().__init__(data)
-        self.user = user
-
-    def filter(self, queryset):  # noqa: C901 - one branch per filter
-        data = self.cleaned_data
-        zone = ZoneInfo(policycomms_settings.TIME_ZONE)
-        if data["draft"] is not None:
-            draft = DraftPolicyPage.objects.filter(pk=data["draft"]).first()
-            if draft is None:
-                return queryset.none()
-            queryset = queryset.filter(consultation__in=ConsultationPage.objects.child_of(draft))
-        if data["consultation"] is not None:
-            queryset = queryset.filter(consultation_id=data["consultation"])
-        if data["status"]:
-            queryset = queryset.filter(status=data["status"])
-        if data["article"]:
-            queryset = queryset.filter(article_id="" if data["article"] == "-" else data["article"])
-        if data["commenter_type"]:
-            queryset = queryset.filter(commenter_type=data["commenter_type"])
-        if data["submitted_from"]:
-            start = datetime.combine(data["submitted_from"], time.min, zone)
-            queryset = queryset.filter(submitted_at__gte=start)
-        if data["submitted_to"]:
-            end = datetime.combine(data["submitted_to"] + timedelta(days=1), time.min, zone)
-            queryset = queryset.filter(submitted_at__lt=end)
-        if data["has_attachment"] is not None:
-            attached = Exists(CommentAttachment.objects.filter(comment=OuterRef("pk")))
-            queryset = queryset.filter(attached if data["has_attachment"] else ~attached)
-        if data["answer_state"]:
-            queryset = queryset.with_answer_state(data["answer_state"])
-        if data["theme"] is not None:
-            tagged = CommentTheme.objects.filter(tag_id=data["theme"])
-            queryset = queryset.filter(pk__in=tagged.values("content_object_id"))
-        if data["duplicates"]:
-            queryset = annotate_group_size(queryset)
-            queryset = (
-                queryset.filter(group_size__gte=2)
-                if data["duplicates"] == "grouped"
-                else queryset.filter(group_size=1)
-            )
-        if data["group"] is not None:
-            member = PublicComment.objects.filter(pk=data["group"])
-            queryset = queryset.filter(
-                consultation_id=Subquery(member.values("consultation_id")[:1]),
-                text_hash=Subquery(member.values("text_hash")[:1]),
-            )
-        if data["q"]:
-            fields = ["body", "organisation_name", "receipt_code"]
-            if can_see_personal_data(self.user):
-                fields.append("display_name")
-            condition = Q()
-            for name in fields:
-                condition |= Q(**{f"{name}__icontains": data["q"]})
-            queryset = queryset.filter(condition)
-        return queryset
-
-
-class CommentExportView(CommentExportMixin, View):
-    """``policycomms/comments/export/<csv|xlsx>/?consultation=…&status=…&q=…``: the same
-    export as the queue's buttons, usable on its own.
-
-    It reads the queue's GET parameters with the queue's defaults (see
-    ``CommentExportFilterForm``).
-    """
-
-    def get(self, request, export_format):
-        if not can_export(request.user):
-            return forbidden(request)
-        if export_format not in self.FORMATS:
-            return HttpResponseBadRequest(_("Unknown export format."))
-        filters = CommentExportFilterForm(request.GET, user=request.user)
-        if not filters.is_valid():
-            return invalid_filters(filters)
-        queryset = filters.filter(PublicComment.objects.all())
-        return self.as_spreadsheet(queryset, export_format)
-
-
-def get_admin_urls():
-    """Admin URL patterns; register with the ``register_admin_urls`` hook."""
-    return [
-        path(
-            "policycomms/comments/export/<str:export_format>/",
-            require_admin_access(CommentExportView.as_view()),
-            name="wagtail_policycomms_comment_export",
-        ),
-    ]

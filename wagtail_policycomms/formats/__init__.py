@@ -9,9 +9,20 @@ portal that wants dd/mm/yyyy in the admin sets::
     WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
     WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
-Only the input formats are defined here; everything else comes from Django's own
-locale files. ISO dates (2024-06-05) are still accepted.
+Only the input formats are given to Django here; everything else comes from Django's
+own locale files. ISO dates (2024-06-05) are still accepted.
+
+This is also the one place that writes dates and times, on the department's clock
+(``local_zone()``, ``POLICYCOMMS_TIME_ZONE``) whatever the server's: ``localtime``,
+``format_date``, ``format_datetime`` (public pages) and ``format_staff_datetime``
+(moderation queue, inspect page, exports, reports, reminder emails). The template
+filters in ``policycomms_tags`` wrap them. Keep the imports here light: Django imports
+this module as the parent of the format modules.
 """
+
+from django.utils import timezone
+
+from ..conf import local_zone, policycomms_settings
 
 DATE_INPUT_FORMATS = [
     "%d/%m/%Y",  # 05/06/2024
@@ -29,3 +40,39 @@ DATETIME_INPUT_FORMATS = [
     "%d/%m/%Y",
     "%Y-%m-%d",
 ]
+
+# --- How the package writes dates and times ------------------------------------------------
+
+#: Date and time on staff screens (moderation queue, inspect page, exports, reports,
+#: reminder emails): the same as ``WAGTAIL_DATETIME_FORMAT`` above, so what a moderator
+#: reads is what they type into the admin's date pickers.
+STAFF_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+
+
+def localtime(value):
+    """An aware datetime on the department's clock; None (or "") gives None, naive as is."""
+    if value is None or value == "":
+        return None
+    if not hasattr(value, "utcoffset") or timezone.is_naive(value):
+        return value
+    return timezone.localtime(value, local_zone())
+
+
+def _format(value, fmt):
+    local = localtime(value)
+    return local.strftime(fmt) if local else ""
+
+
+def format_date(value):
+    """dd/mm/yyyy (``POLICYCOMMS_DATE_FORMAT``) of a date, or of a datetime on the local clock."""
+    return _format(value, policycomms_settings.DATE_FORMAT)
+
+
+def format_datetime(value):
+    """The public pages' date and time (``POLICYCOMMS_DATETIME_FORMAT``, "%H:%M %d/%m/%Y")."""
+    return _format(value, policycomms_settings.DATETIME_FORMAT)
+
+
+def format_staff_datetime(value):
+    """The staff screens' date and time: dd/mm/yyyy HH:MM (``STAFF_DATETIME_FORMAT``)."""
+    return _format(value, STAFF_DATETIME_FORMAT)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from ..conf import policycomms_settings
+from ..conf import local_zone, policycomms_settings
 from ..uploads import attachment_storage, attachment_upload_to
 
 #: Fields holding commenters' personal data. Public pages, feeds, the API and
@@ -104,6 +104,17 @@ class PublicCommentQuerySet(models.QuerySet):
     def duplicates_of(self, comment):
         """The comment's group: same normalised text on the same consultation."""
         return self.filter(consultation_id=comment.consultation_id, text_hash=comment.text_hash)
+
+    def already_submitted(self, consultation, email, body):
+        """The comment this email already sent with this text on the consultation, or None.
+
+        "This text" is compared by ``text_hash`` (case and spacing folded), as in the
+        ``pc_comment_once_per_email`` constraint: a resend gets the original receipt
+        instead of a second row.
+        """
+        return self.filter(
+            consultation=consultation, email=email, text_hash=text_hash(body)
+        ).first()
 
 
 class PublicComment(models.Model):
@@ -254,6 +265,20 @@ class PublicComment(models.Model):
             return self.display_name
         return _("Anonymous")
 
+    def staff_author(self, with_personal_data):
+        """The author on staff screens and exports (queue, inspect page, CSV/XLSX).
+
+        With the personal-data permission, "Name (Organisation)", or whichever of the two
+        was given; without it, or when neither was, ``public_author``.
+        """
+        if with_personal_data:
+            parts = [part for part in (self.display_name, self.organisation_name) if part]
+            if len(parts) == 2:
+                return f"{parts[0]} ({parts[1]})"
+            if parts:
+                return parts[0]
+        return self.public_author
+
 
 class CommentTheme(TaggedItemBase):
     content_object = models.ForeignKey(
@@ -286,7 +311,8 @@ class ReceiptCounter(models.Model):
         inside the transaction that stores the comment, so a refused comment
         gives its number back.
         """
-        year = timezone.localtime(moment or timezone.now()).year
+        # The department's year (POLICYCOMMS_TIME_ZONE), not the server's.
+        year = timezone.localtime(moment or timezone.now(), local_zone()).year
         with transaction.atomic():
             if not cls.objects.filter(year=year).update(last_number=F("last_number") + 1):
                 try:

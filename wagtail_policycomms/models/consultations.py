@@ -4,8 +4,10 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,7 @@ from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from ..blocks import article_label
 from ..conf import policycomms_settings
 from ..panels import ConsultationStatusPanel
 from .base import COMMUNICATION_FEATURES, Page, PolicyCommsPageMixin
@@ -36,6 +39,9 @@ class ConsultationPageQuerySet(PageQuerySet):
 
 
 ConsultationPageManager = PageManager.from_queryset(ConsultationPageQuerySet)
+
+#: What a commenter consents to by sending the form ("publish_name" is added if ticked).
+CONSENT_PURPOSES = ["receive_and_answer_comment"]
 
 
 def pick_current_round(consultations, moment):
@@ -151,15 +157,160 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
     def draft_policy(self):
         return self.get_parent().specific
 
-    def serve(self, request, *args, **kwargs):
-        from ..views.public import never_cache_private, submit_comment
+    @property
+    def drafting_unit_id(self):
+        """The unit drafting the policy, which answers this round's comments (None if none)."""
+        return getattr(self.draft_policy, "drafting_unit_id", None)
 
-        if request.method == "POST":
-            return submit_comment(request, self)
-        return never_cache_private(super().serve(request, *args, **kwargs))
+    # --- Taking a comment ---------------------------------------------------------------
+    # The comment form posts to the page itself. As in Wagtail's ``FormMixin``
+    # (get_form, process_form_submission, render_landing_page), each step of a POST
+    # is a method, so a portal overrides one step without rewriting ``serve``
+    # (docs/extending.md). The checks between the steps (period, duplicates, rate
+    # limits) stay in ``serve``: they are the rules every portal keeps.
+
+    def serve(self, request, *args, **kwargs):
+        """GET: the page and a blank form. POST: take a comment, then redirect (PRG)."""
+        from .. import antispam
+        from ..views.public import never_cache_private
+        from .comments import PublicComment
+
+        if request.method != "POST":
+            return never_cache_private(super().serve(request, *args, **kwargs))
+
+        form = self.get_comment_form(request, request.POST, request.FILES)
+        now = timezone.now()
+        if self.status_at(now) != ConsultationStatus.OPEN:
+            return self.render_comment_refusal(request, form, closed=True)
+        if not form.is_valid():
+            return self.render_comment_refusal(request, form)
+
+        data = form.cleaned_data
+        existing = PublicComment.objects.already_submitted(self, data["email"], data["body"])
+        if existing is not None:
+            # The same person sending the same text again gets the original receipt.
+            return self.render_comment_receipt(request, existing)
+
+        try:
+            antispam.check_rate_limits(antispam.client_ip(request), data["email"])
+        except antispam.RateLimited as refusal:
+            form.add_refusal(refusal)
+            return self.render_comment_refusal(request, form)
+
+        # The comment is stored as sent at the moment the period was checked.
+        form.submitted_at = now
+        try:
+            comment = self.process_comment_submission(request, form)
+        except IntegrityError:
+            # A double click raced the duplicate check: the first one won.
+            comment = PublicComment.objects.already_submitted(self, data["email"], data["body"])
+            if comment is None:
+                raise
+        return self.render_comment_receipt(request, comment)
+
+    def get_comment_form(self, request, data=None, files=None, **kwargs):
+        """The comment form: blank for the page (``get_context``), bound on a POST (``serve``).
+
+        Override to use a subclass of ``CommentForm`` (another field, another check);
+        ``kwargs`` go to the form, such as ``initial``.
+        """
+        from ..forms import CommentForm
+
+        return CommentForm(data, files, consultation=self, draft=self.draft_policy, **kwargs)
+
+    def process_comment_submission(self, request, form):
+        """Store a valid comment and return it.
+
+        One transaction: the comment, its receipt number and its attachments, or
+        nothing (files already written are deleted). The receipt, or the email
+        verification, is sent after the commit. Override to do more with the stored
+        comment: call ``super()`` and, for work outside the database, use
+        ``transaction.on_commit``.
+        """
+        from .. import antispam, moderation, tasks
+        from ..views.public import receipt_path, verification_path
+        from .comments import CommentAttachment, CommentStatus, PublicComment, ReceiptCounter
+        from .site_settings import ConsultationSettings
+
+        now = getattr(form, "submitted_at", None) or timezone.now()
+        draft = self.draft_policy
+        site_settings = ConsultationSettings.for_request(request)
+        ip = antispam.client_ip(request)
+        data = form.cleaned_data
+        article = form.chosen_article
+        stored_files = []
+        try:
+            with transaction.atomic():
+                comment = PublicComment.objects.create(
+                    consultation=self,
+                    article_id=article.id if article else "",
+                    article_heading=article_label(article) if article else "",
+                    page_revision_id=draft.live_revision_id,
+                    commenter_type=data["commenter_type"],
+                    display_name=data["display_name"],
+                    organisation_name=data["organisation_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    address=data["address"],
+                    body=data["body"],
+                    publish_name=data["publish_name"],
+                    consent_given_at=now,
+                    consent_notice_version=site_settings.privacy_notice_version,
+                    consent_purposes=CONSENT_PURPOSES
+                    + (["publish_name"] if data["publish_name"] else []),
+                    status=moderation.initial_status(site_settings),
+                    receipt_code=ReceiptCounter.next_code(now),
+                    submitted_at=now,
+                    ip_address=antispam.ip_for_storage(ip),
+                    user_agent=request.META.get("HTTP_USER_AGENT", "")[:400],
+                )
+                for attachment in form.cleaned_attachments:
+                    stored = CommentAttachment.from_cleaned(comment, attachment)
+                    stored_files.append(stored.file)
+                receipt_url = request.build_absolute_uri(receipt_path(comment))
+                if comment.status == CommentStatus.UNVERIFIED:
+                    verify_url = request.build_absolute_uri(verification_path(comment))
+                    transaction.on_commit(
+                        lambda: tasks.send_verification_email.enqueue(comment.pk, verify_url)
+                    )
+                else:
+                    transaction.on_commit(
+                        lambda: tasks.send_receipt_email.enqueue(comment.pk, receipt_url)
+                    )
+        except Exception:
+            for file in stored_files:
+                file.delete(save=False)
+            raise
+        return comment
+
+    def render_comment_refusal(self, request, form, closed=False):
+        """The page again with the person's text and a clear message; nothing is stored.
+
+        ``closed`` is true when the period is over (or not begun) rather than the
+        form refused.
+        """
+        from ..views.public import logger, never_cache_private
+
+        if form.spam_reason:
+            logger.info("Comment refused as abuse (%s) on %s", form.spam_reason, self.pk)
+        form.refresh_tokens()
+        context = self.get_context(request, comment_form=form)
+        context["comment_refused_closed"] = closed
+        response = TemplateResponse(request, self.get_template(request), context)
+        return never_cache_private(response)
+
+    def render_comment_receipt(self, request, comment):
+        """Where a stored (or resent) comment goes: a 303 to its signed receipt page.
+
+        Post/Redirect/Get, so reloading the receipt never posts the comment again.
+        Override to show another page; the receipt link is ``receipt_path(comment)``
+        in ``wagtail_policycomms.views.public``.
+        """
+        from ..views.public import receipt_path
+
+        return HttpResponseRedirect(receipt_path(comment), status=303)
 
     def get_context(self, request, *args, comment_form=None, **kwargs):
-        from ..forms import CommentForm
         from .site_settings import ConsultationSettings
 
         context = super().get_context(request, *args, **kwargs)
@@ -167,9 +318,7 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
         draft = self.draft_policy
         if comment_form is None and status == ConsultationStatus.OPEN:
             comment_on = request.GET.get("comment_on", "")
-            comment_form = CommentForm(
-                consultation=self, draft=draft, initial={"article": comment_on}
-            )
+            comment_form = self.get_comment_form(request, initial={"article": comment_on})
         context.update(
             consultation_status=status,
             draft_policy=draft,

@@ -5,9 +5,10 @@ a time frame. Each activity, or each activity for one draft policy, is an
 ``Assignment``. Both are snippets with revisions, so every change has a history.
 
 "Overdue" is never stored: it is computed from the due date and the local date
-in ``POLICYCOMMS_TIME_ZONE``, in ``AssignmentQuerySet.overdue`` and
-``Assignment.is_overdue`` (the one rule, written twice: once for SQL, once for
-an instance).
+in ``POLICYCOMMS_TIME_ZONE`` (``local_today``). It is one rule in two forms:
+``overdue_q`` for SQL (``AssignmentQuerySet.overdue``) and ``Assignment.is_overdue``
+(with ``days_overdue``) for an instance, each pointing at the other. Other code asks
+these and never compares due dates itself.
 """
 
 from datetime import timedelta
@@ -88,7 +89,10 @@ class CommunicationPlan(RevisionMixin, models.Model):
 
 
 def overdue_q(today=None):
-    """Still to do, and the due date (a local calendar date) has passed."""
+    """Still to do, and the due date (a local calendar date) has passed.
+
+    The SQL form of ``Assignment.is_overdue``: change both together.
+    """
     return Q(status__in=OPEN_STATUSES, due_on__lt=today or local_today())
 
 
@@ -302,7 +306,7 @@ class Assignment(RevisionMixin, ClusterableModel):
         return None
 
     def is_overdue(self, today=None):
-        # The instance form of overdue_q().
+        # The instance form of overdue_q(): change both together.
         return (
             self.status in OPEN_STATUSES
             and self.due_on is not None

@@ -14,11 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.widgets import AdminDateInput
 
+from ..formats import DATE_INPUT_FORMATS, format_date
 from ..models import CommunicationPlan
 from .data import current_year
 
-DATE_FORMAT = "%d/%m/%Y"
-DATE_INPUTS = [DATE_FORMAT, "%Y-%m-%d"]
+#: How the date fields show a date (as ``WAGTAIL_DATE_FORMAT``); they read every format of
+#: ``formats.DATE_INPUT_FORMATS``. The defaults are written the same way, as if typed.
+DATE_FORMAT = DATE_INPUT_FORMATS[0]
 #: Decision 407/QĐ-TTg dates from 2022: no report is about an earlier year.
 FIRST_YEAR = 2022
 
@@ -80,8 +82,8 @@ class PeriodForm(forms.Form):
                     name,
                     _("Give a date between %(earliest)s and %(latest)s.")
                     % {
-                        "earliest": EARLIEST.strftime(DATE_FORMAT),
-                        "latest": LATEST.strftime(DATE_FORMAT),
+                        "earliest": format_date(EARLIEST),
+                        "latest": format_date(LATEST),
                     },
                 )
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
@@ -94,14 +96,14 @@ class PeriodFilterSet(ReportFilterSet):
     date_from = django_filters.DateFilter(
         label=_("From"),
         required=True,
-        input_formats=DATE_INPUTS,
+        input_formats=DATE_INPUT_FORMATS,
         widget=AdminDateInput(format=DATE_FORMAT),
         method="keep",
     )
     date_to = django_filters.DateFilter(
         label=_("To"),
         required=True,
-        input_formats=DATE_INPUTS,
+        input_formats=DATE_INPUT_FORMATS,
         widget=AdminDateInput(format=DATE_FORMAT),
         method="keep",
     )

@@ -13,14 +13,14 @@ from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.reports import ReportView
 
-from ..admin_permissions import forbidden
+from ..formats import format_date
 from ..models import Assignment, Disposition, local_today
+from ..permissions import can_view_compliance_report, can_view_plan_reports, forbidden
 from . import data, spreadsheets
-from .access import can_view_compliance_report, can_view_plan_reports
 from .filters import (
-    DATE_FORMAT,
     AssignmentsByUnitFilterSet,
     ComplianceFilterSet,
     PeriodFilterSet,
@@ -37,8 +37,14 @@ def percent_text(value):
 
 
 class PolicyCommsReportView(ReportView):
-    """Access check (a real 403), the on-page filter form, exports through ``spreadsheets``."""
+    """Access check (a real 403), the on-page filter form, exports through ``spreadsheets``.
 
+    ``menu_label``, ``menu_name`` and ``menu_order`` describe the report's entry in
+    Wagtail's Reports menu (``ReportMenuItem``), shown to whoever ``has_access``."""
+
+    menu_label = None
+    menu_name = None
+    menu_order = None
     template_name = "wagtail_policycomms/admin/reports/report.html"
     paginate_by = None
     header_icon = "table"
@@ -104,7 +110,10 @@ class ComplianceReportView(PolicyCommsReportView):
     page_title = gettext_lazy("Communication compliance")
     results_template_name = "wagtail_policycomms/admin/reports/compliance_results.html"
     filterset_class = ComplianceFilterSet
-    index_url_name = "wagtail_policycomms_report_compliance"
+    index_url_name = "wagtail_policycomms_admin:report_compliance"
+    menu_label = gettext_lazy("Communication compliance")
+    menu_name = "policycomms-compliance"
+    menu_order = 1300
     filename_prefix = "tuan-thu-truyen-thong"
 
     @staticmethod
@@ -180,7 +189,10 @@ class JusticeReportView(PolicyCommsReportView):
     page_title = gettext_lazy("Periodic report to the Department of Justice")
     results_template_name = "wagtail_policycomms/admin/reports/justice_results.html"
     filterset_class = PeriodFilterSet
-    index_url_name = "wagtail_policycomms_report_justice"
+    index_url_name = "wagtail_policycomms_admin:report_justice"
+    menu_label = gettext_lazy("Report to the Department of Justice")
+    menu_name = "policycomms-justice"
+    menu_order = 1310
     filename_prefix = "bao-cao-so-tu-phap"
 
     def build_report(self, choices):
@@ -215,7 +227,7 @@ class Section:
 def plan_text(plan):
     parts = [plan.number or _("(no number)")]
     if plan.issued_on:
-        parts.append(plan.issued_on.strftime(DATE_FORMAT))
+        parts.append(format_date(plan.issued_on))
     return ", ".join(parts) + f" – {plan.title}"
 
 
@@ -228,8 +240,8 @@ def sections(report):
             "period",
             _("Reporting period"),
             [
-                (_("From"), period.start.strftime(DATE_FORMAT)),
-                (_("To"), period.end.strftime(DATE_FORMAT)),
+                (_("From"), format_date(period.start)),
+                (_("To"), format_date(period.end)),
                 *(plans or [(_("Plan"), _("No plan recorded for these years"))]),
             ],
         ),
@@ -286,7 +298,10 @@ class AssignmentsByUnitReportView(PolicyCommsReportView):
     page_title = gettext_lazy("Assignments by unit and status")
     results_template_name = "wagtail_policycomms/admin/reports/assignments_results.html"
     filterset_class = AssignmentsByUnitFilterSet
-    index_url_name = "wagtail_policycomms_report_assignments"
+    index_url_name = "wagtail_policycomms_admin:report_assignments"
+    menu_label = gettext_lazy("Assignments by unit")
+    menu_name = "policycomms-assignments-by-unit"
+    menu_order = 1320
     filename_prefix = "nhiem-vu-theo-don-vi"
 
     def build_report(self, choices):
@@ -339,3 +354,20 @@ def unit_label(row):
     if not row.is_active:
         return _("%(unit)s (inactive)") % {"unit": row.unit}
     return row.unit
+
+
+class ReportMenuItem(MenuItem):
+    """A report's entry in Wagtail's Reports menu, shown only to those who may open it."""
+
+    def __init__(self, view_class):
+        super().__init__(
+            view_class.menu_label,
+            reverse(view_class.index_url_name),
+            name=view_class.menu_name,
+            icon_name=view_class.header_icon,
+            order=view_class.menu_order,
+        )
+        self.view_class = view_class
+
+    def is_shown(self, request):
+        return self.view_class.has_access(request.user)

@@ -8,12 +8,12 @@ The legal form's Vietnamese wording is kept here too, for the same reason.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ..conf import policycomms_settings
+from ..blocks import article_label
+from ..formats import format_date
 from ..models import CommenterType, CommentStatus, ConsultationPage, DraftPolicyPage, PublicComment
 from ..models.comments import PUBLISHED, RECEIVED
 
@@ -111,10 +111,6 @@ class Synthesis:
         return sum(len(section.rows) for section in self.sections)
 
 
-def _local(moment):
-    return timezone.localtime(moment, ZoneInfo(policycomms_settings.TIME_ZONE))
-
-
 def _scope(scope):
     """(draft, consultations) for a consultation or a draft page."""
     scope = getattr(scope, "specific", scope)
@@ -210,10 +206,7 @@ def build_synthesis(scope):
     """
     draft, consultations = _scope(scope)
     in_scope = Q(consultation__in=[c.pk for c in consultations])
-    sections = {
-        block.id: Section(block.id, f"{block.value['number']}. {block.value['heading']}")
-        for block in draft.articles
-    }
+    sections = {block.id: Section(block.id, article_label(block)) for block in draft.articles}
     removed = {}
     general = Section("", GENERAL_SECTION)
     builders = {}
@@ -242,8 +235,8 @@ def build_synthesis(scope):
     periods = [
         Period(
             title=c.title,
-            opens=_local(c.opens_at).strftime("%d/%m/%Y"),
-            closes=_local(c.closes_at - timedelta(microseconds=1)).strftime("%d/%m/%Y"),
+            opens=format_date(c.opens_at),
+            closes=format_date(c.closes_at - timedelta(microseconds=1)),
         )
         for c in consultations
     ]

@@ -11,20 +11,18 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
-from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
 from .. import moderation
-from ..admin_permissions import forbidden
-from ..exports import can_export
 from ..models import ConsultationPage, DocumentKind, DraftPolicyDocument, DraftPolicyPage
+from ..permissions import can_attach_synthesis, can_export, forbidden
 from .data import DOCUMENT_TITLE, approved_comments, build_synthesis, totals_lines
 from .spreadsheet import render_xlsx
 from .word import render_docx
@@ -93,14 +91,7 @@ def synthesis_url(page):
     """The admin page of a draft's synthesis report (a consultation leads to its draft's)."""
     page = page.specific
     draft = page.draft_policy if isinstance(page, ConsultationPage) else page
-    return reverse("wagtail_policycomms_synthesis", args=[draft.pk])
-
-
-def _can_attach(user, draft):
-    if not (can_export(user) and draft.permissions_for_user(user).can_publish()):
-        return False
-    lock = draft.get_lock()
-    return not (lock and lock.for_user(user))
+    return reverse("wagtail_policycomms_admin:synthesis", args=[draft.pk])
 
 
 def _file_stem(scope):
@@ -190,7 +181,7 @@ class SynthesisView(WagtailAdminTemplateMixin, TemplateView):
             synthesis=synthesis,
             totals_lines=totals_lines(synthesis.totals),
             rounds=synthesis.consultations,
-            can_attach=_can_attach(self.request.user, self.draft),
+            can_attach=can_attach_synthesis(self.request.user, self.draft),
             current_report=current,
         )
         return context
@@ -199,7 +190,7 @@ class SynthesisView(WagtailAdminTemplateMixin, TemplateView):
 @require_POST
 def attach_synthesis_view(request, pk):
     draft = get_object_or_404(DraftPolicyPage, pk=pk)
-    if not _can_attach(request.user, draft):
+    if not can_attach_synthesis(request.user, draft):
         return forbidden(request)
     document = attach_synthesis(draft, request.user)
     messages.success(
@@ -207,25 +198,4 @@ def attach_synthesis_view(request, pk):
         _("The synthesis report “%(title)s” was attached to the draft and published.")
         % {"title": document.title},
     )
-    return redirect("wagtail_policycomms_synthesis", pk=draft.pk)
-
-
-def get_admin_urls():
-    """Admin URL patterns; register with the ``register_admin_urls`` hook."""
-    return [
-        path(
-            "policycomms/synthesis/draft/<int:pk>/",
-            require_admin_access(SynthesisView.as_view()),
-            name="wagtail_policycomms_synthesis",
-        ),
-        path(
-            "policycomms/synthesis/draft/<int:pk>/attach/",
-            require_admin_access(attach_synthesis_view),
-            name="wagtail_policycomms_synthesis_attach",
-        ),
-        path(
-            "policycomms/synthesis/<str:scope>/<int:pk>/<str:export_format>/",
-            require_admin_access(download_synthesis),
-            name="wagtail_policycomms_synthesis_download",
-        ),
-    ]
+    return redirect(synthesis_url(draft))

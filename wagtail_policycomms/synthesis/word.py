@@ -13,13 +13,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from ..formats import localtime
 from .data import (
     COLUMN_HEADINGS,
     MOTTO,
     NO_COMMENTS,
     SIGNATURE_HINT,
     SIGNATURE_TITLE,
-    _local,
     totals_lines,
 )
 
@@ -65,7 +65,7 @@ def _repeat_as_header(row):
 
 
 def _vietnamese_date(moment):
-    local = _local(moment)
+    local = localtime(moment)
     return f"……, ngày {local:%d} tháng {local:%m} năm {local:%Y}"
 
 

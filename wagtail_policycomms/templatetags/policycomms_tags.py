@@ -1,41 +1,40 @@
-"""Dates on public pages: dd/mm/yyyy in the consultation time zone, whatever the server's."""
+"""Dates in templates: thin wrappers of ``wagtail_policycomms.formats``, which writes every
+date and time on the department's clock, whatever the server's.
 
-from zoneinfo import ZoneInfo
+``policycomms_date`` and ``policycomms_datetime`` are the public pages' formats;
+``policycomms_staff_datetime`` is the admin's and the staff emails' (dd/mm/yyyy HH:MM).
+"""
 
 from django import template
-from django.utils import timezone
 
 from ..blocks import article_anchor as _article_anchor
-from ..conf import policycomms_settings
+from ..formats import format_date, format_datetime, format_staff_datetime, localtime
 from ..models.base import has_text
 
 register = template.Library()
 
 
-def _local(value):
-    if value is None or value == "":
-        return None
-    if timezone.is_naive(value):
-        return value
-    return timezone.localtime(value, ZoneInfo(policycomms_settings.TIME_ZONE))
-
-
 @register.filter
 def policycomms_date(value):
-    local = _local(value)
-    return local.strftime(policycomms_settings.DATE_FORMAT) if local else ""
+    return format_date(value)
 
 
 @register.filter
 def policycomms_datetime(value):
-    local = _local(value)
-    return local.strftime(policycomms_settings.DATETIME_FORMAT) if local else ""
+    """Public pages' date and time."""
+    return format_datetime(value)
+
+
+@register.filter
+def policycomms_staff_datetime(value):
+    """Admin screens' and staff emails' date and time."""
+    return format_staff_datetime(value)
 
 
 @register.filter
 def policycomms_isoformat(value):
     """Machine-readable value for ``<time datetime>``, with its offset."""
-    local = _local(value)
+    local = localtime(value)
     return local.isoformat() if local else ""
 
 

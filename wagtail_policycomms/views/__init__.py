@@ -7,5 +7,9 @@
 - ``answers``: official answers and themes;
 - ``bulk_actions``: moderation of a selection from the queue;
 - ``assignments``: the plan's assignments (listing, export, unit-scoped editing);
-- ``dashboard``: the panels on Wagtail's dashboard.
+- ``dashboard``: the panels on Wagtail's dashboard;
+- ``pages``: what the package adds to Wagtail's page editor and page listing.
+
+Forms are in ``forms``, filters in ``filters``, permissions in ``permissions``, and
+every admin URL that is not a viewset's in ``admin_urls``.
 """

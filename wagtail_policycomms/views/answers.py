@@ -8,38 +8,34 @@
 
 Answers are written only through ``moderation.answer`` and published only through
 ``moderation.set_answer_published``, which write the audit log. Who may do what is
-decided in ``permissions``. URL names are in the ``policycomms_answers`` namespace;
-``get_admin_urls`` is registered by ``wagtail_hooks``.
+decided in ``permissions``. The URLs are in ``admin_urls`` (namespace
+``wagtail_policycomms_admin``).
 """
 
-from django import forms
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView
-from taggit.forms import TagField
 from wagtail.admin import messages
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets import AdminTagWidget
 
 from .. import moderation
-from ..admin_permissions import forbidden
-from ..models import CommentResponse, ConsultationPage, Disposition, PublicComment
-from ..models.comments import normalise_text
+from ..forms import AnswerForm, ThemesForm
+from ..models import CommentResponse, ConsultationPage, PublicComment
 from ..permissions import (
-    VIEW_PERSONAL_DATA,
     answering_units,
     can_answer,
     can_publish_answers,
     can_set_themes,
+    can_view_personal_data,
+    forbidden,
 )
 
-NAMESPACE = "policycomms_answers"
 QUEUE_URL_NAME = "wagtailsnippets_wagtail_policycomms_publiccomment:list"
 #: Comments of a group shown on its answer page; the rest are counted.
 GROUP_SAMPLE = 10
@@ -54,11 +50,15 @@ def queue_url():
 
 
 def answer_url(comment):
-    return reverse(f"{NAMESPACE}:answer_comment", args=[comment.pk])
+    return reverse("wagtail_policycomms_admin:answer_comment", args=[comment.pk])
+
+
+def themes_url(comment):
+    return reverse("wagtail_policycomms_admin:themes", args=[comment.pk])
 
 
 def group_answer_url(consultation_id, text_hash):
-    return reverse(f"{NAMESPACE}:answer_group", args=[consultation_id, text_hash])
+    return reverse("wagtail_policycomms_admin:answer_group", args=[consultation_id, text_hash])
 
 
 def response_url(response):
@@ -67,50 +67,6 @@ def response_url(response):
     if first is None:
         return queue_url() or reverse("wagtailadmin_home")
     return answer_url(first)
-
-
-class AnswerForm(forms.Form):
-    disposition = forms.ChoiceField(
-        label=_("Disposition"), choices=Disposition.choices, widget=forms.RadioSelect
-    )
-    text = forms.CharField(
-        label=_("Answer"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_(
-            "What is accepted and how the draft changes, or why the draft is kept. "
-            "Shown to the public under the comment once a moderator publishes it."
-        ),
-    )
-    answering_unit = forms.ModelChoiceField(label=_("Answering unit"), queryset=None)
-    separate = forms.BooleanField(
-        label=_("Answer this comment separately"),
-        required=False,
-        help_text=_(
-            "Leave unticked to change the answer shared with the other comments; tick to give "
-            "this comment its own answer."
-        ),
-    )
-
-    def __init__(self, *args, units, allow_separate=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["answering_unit"].queryset = units
-        if not allow_separate:
-            del self.fields["separate"]
-
-    def clean_text(self):
-        text = normalise_text(self.cleaned_data["text"])
-        if not text:
-            raise forms.ValidationError(_("Write the answer."))
-        return text
-
-
-class ThemesForm(forms.Form):
-    themes = TagField(
-        label=_("Themes"),
-        required=False,
-        widget=AdminTagWidget,
-        help_text=_("Themes for analysis, such as the part of the draft or the interest raised."),
-    )
 
 
 class AdminFormView(WagtailAdminTemplateMixin, FormView):
@@ -133,7 +89,7 @@ class AdminFormView(WagtailAdminTemplateMixin, FormView):
         context.update(
             action_url=self.request.get_full_path(),
             media=context["form"].media,
-            can_see_personal_data=self.request.user.has_perm(VIEW_PERSONAL_DATA),
+            can_see_personal_data=can_view_personal_data(self.request.user),
             next_url=get_valid_next_url_from_request(self.request),
         )
         return context
@@ -170,7 +126,7 @@ class BaseAnswerView(AdminFormView):
                 "answering_unit": self.response.answering_unit_id,
             }
         else:
-            draft_unit = getattr(self.consultation.draft_policy, "drafting_unit_id", None)
+            draft_unit = self.consultation.drafting_unit_id
             if kwargs["units"].filter(pk=draft_unit).exists():
                 kwargs["initial"] = {"answering_unit": draft_unit}
         return kwargs
@@ -216,8 +172,12 @@ class BaseAnswerView(AdminFormView):
             submit_button_active_label=_("Saving…"),
         )
         if response is not None:
-            context["publish_url"] = reverse(f"{NAMESPACE}:publish", args=[response.pk])
-            context["unpublish_url"] = reverse(f"{NAMESPACE}:unpublish", args=[response.pk])
+            context["publish_url"] = reverse(
+                "wagtail_policycomms_admin:publish_answer", args=[response.pk]
+            )
+            context["unpublish_url"] = reverse(
+                "wagtail_policycomms_admin:unpublish_answer", args=[response.pk]
+            )
         return context
 
 
@@ -255,7 +215,7 @@ class AnswerCommentView(BaseAnswerView):
                 if group_size > 1
                 else None
             ),
-            themes_url=reverse(f"{NAMESPACE}:themes", args=[self.comment.pk]),
+            themes_url=themes_url(self.comment),
         )
         return context
 
@@ -372,25 +332,3 @@ class ThemesView(AdminFormView):
         if can_answer(self.request.user, self.comment.consultation):
             context["answer_url"] = answer_url(self.comment)
         return context
-
-
-urlpatterns = [
-    path("answer/<int:comment_pk>/", AnswerCommentView.as_view(), name="answer_comment"),
-    path(
-        "answer/group/<int:consultation_pk>/<str:text_hash>/",
-        AnswerGroupView.as_view(),
-        name="answer_group",
-    ),
-    path("answers/<int:response_pk>/publish/", SetPublishedView.as_view(), name="publish"),
-    path(
-        "answers/<int:response_pk>/unpublish/",
-        SetPublishedView.as_view(published=False),
-        name="unpublish",
-    ),
-    path("comments/<int:comment_pk>/themes/", ThemesView.as_view(), name="themes"),
-]
-
-
-def get_admin_urls():
-    """URL patterns for Wagtail's ``register_admin_urls`` hook (under /admin/policycomms/)."""
-    return [path("policycomms/", include((urlpatterns, NAMESPACE), namespace=NAMESPACE))]

@@ -7,8 +7,6 @@ export read it from the local date in ``POLICYCOMMS_TIME_ZONE``, once per reques
 
 from datetime import date
 
-import django_filters
-from django import forms
 from django.db import transaction
 from django.db.models import F, Prefetch, ProtectedError
 from django.shortcuts import redirect
@@ -17,34 +15,19 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin import messages
-from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, Table
-from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.snippets.views.snippets import DeleteView, EditView, IndexView
 
-from ..admin_permissions import assignment_permission_policy, forbidden, manages_plan
-from ..conf import policycomms_settings
 from ..exports import BOM, neutralise
+from ..formats import format_date
 from ..models import (
-    Assignment,
-    AssignmentCategory,
     AssignmentProgress,
-    AssignmentStatus,
     CommunicationPlan,
-    Unit,
 )
-from ..models.plans import local_today, overdue_q
+from ..models.plans import local_today
+from ..permissions import assignment_permission_policy, forbidden
 
 TEMPLATES = "wagtail_policycomms/admin/assignments/"
-
-#: Choices of the "due within" filter, in days.
-DUE_WITHIN_CHOICES = (7, 14, 30)
-
-
-def format_date(value):
-    """dd/mm/yyyy (POLICYCOMMS_DATE_FORMAT); due dates are local calendar dates already."""
-    return value.strftime(policycomms_settings.DATE_FORMAT) if value else ""
 
 
 def when_text(assignment):
@@ -74,69 +57,6 @@ def overdue_text(assignment, today):
     return ngettext("Overdue %(days)d day", "Overdue %(days)d days", days.days) % {
         "days": days.days
     }
-
-
-# --- Filters ----------------------------------------------------------------------------------
-
-
-class AssignmentFilterSet(WagtailFilterSet):
-    plan = django_filters.ModelChoiceFilter(
-        label=_("Plan"), queryset=lambda request: CommunicationPlan.objects.all()
-    )
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Unit"),
-        queryset=lambda request: Unit.objects.order_by("name"),
-        method="filter_unit",
-        help_text=_("Leading (or drafting the linked policy) or coordinating."),
-    )
-    category = django_filters.ChoiceFilter(
-        label=_("Activity"), choices=AssignmentCategory.choices, empty_label=_("All")
-    )
-    status = django_filters.ChoiceFilter(
-        label=_("Status"),
-        choices=AssignmentStatus.choices,
-        empty_label=_("All"),
-        widget=forms.RadioSelect,
-    )
-    overdue = django_filters.BooleanFilter(
-        label=_("Overdue"), method="filter_overdue", widget=BooleanRadioSelect
-    )
-    due_within = django_filters.ChoiceFilter(
-        label=_("Due within"),
-        choices=[
-            (str(days), ngettext("%(days)d day", "%(days)d days", days) % {"days": days})
-            for days in DUE_WITHIN_CHOICES
-        ],
-        empty_label=_("Any time"),
-        method="filter_due_within",
-        help_text=_("Still to do and due today or in the next days (not yet overdue)."),
-    )
-
-    class Meta:
-        model = Assignment
-        fields = []
-
-    @cached_property
-    def today(self):
-        return local_today()
-
-    def filter_unit(self, queryset, name, value):
-        """Led, coordinated, or (lead named by role) drafted by the unit, without a join that
-        would repeat rows."""
-        if not value:
-            return queryset
-        return queryset.involving([value.pk])
-
-    def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        late = overdue_q(self.today)
-        return queryset.filter(late) if value else queryset.exclude(late)
-
-    def filter_due_within(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.due_within(int(value), today=self.today)
 
 
 # --- Listing ----------------------------------------------------------------------------------
@@ -331,35 +251,6 @@ class AssignmentIndexView(IndexView):
 
 
 # --- Editing ----------------------------------------------------------------------------------
-
-#: What the plan fixes: only those who manage the plan change them. A drafting unit records
-#: progress (status, notes, evidence, budget spent), not its own deadline or lead.
-PLAN_TERMS = (
-    "plan",
-    "reference",
-    "category",
-    "title",
-    "lead_unit",
-    "lead_unit_text",
-    "coordinating_units",
-    "draft_policy",
-    "starts_on",
-    "due_on",
-    "time_frame",
-    "budget_estimated",
-)
-
-
-class AssignmentForm(WagtailAdminModelForm):
-    """The plan's terms are read-only for staff who do not manage the plan (disabled fields
-    keep their stored value whatever is posted)."""
-
-    def __init__(self, *args, for_user=None, **kwargs):
-        super().__init__(*args, for_user=for_user, **kwargs)
-        if for_user is not None and not manages_plan(for_user):
-            for name in PLAN_TERMS:
-                if name in self.fields:
-                    self.fields[name].disabled = True
 
 
 class UnitScopedMixin:

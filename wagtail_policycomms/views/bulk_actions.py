@@ -3,7 +3,7 @@
 Each applies ONE call to ``moderation.moderate`` to the whole selection, never a
 call per comment, and reports how many were changed and how many skipped because
 someone else had handled them. "Select all in listing" means the filtered queue as
-shown (see ``admin_filters.filtered_comments``), not every comment in the database.
+shown (see ``filters.filtered_comments``), not every comment in the database.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -14,10 +14,11 @@ from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from .. import moderation
-from ..admin_forms import ACTIONS, ManyModerationForm
-from ..admin_permissions import can_moderate
 from ..filters import filtered_comments
+from ..forms import ManyModerationForm
 from ..models import PublicComment
+from ..moderation import ACTIONS
+from ..permissions import can_moderate
 
 #: How many of the selected comments the confirmation page lists by name.
 SHOWN_ON_CONFIRMATION = 50
@@ -27,7 +28,7 @@ class ModerationBulkAction(SnippetBulkAction):
     models = [PublicComment]
     template_name = "wagtail_policycomms/admin/comments/bulk_moderate.html"
     form_class = ManyModerationForm
-    moderation_action = None  # a key of admin_forms.ACTIONS
+    moderation_action = None  # a key of moderation.ACTIONS
     outcome = None
 
     @property

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin import messages
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, StatusTagColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -26,13 +27,14 @@ from wagtail.models import ModelLogEntry
 from wagtail.snippets.views.snippets import HistoryView, IndexView, InspectView
 
 from .. import moderation
-from ..admin_forms import ACTIONS, SingleModerationForm, actions_for_status
-from ..admin_permissions import can_moderate, can_view_personal_data
 from ..exports import CommentExportMixin
-from ..filters import annotate_group_size, draft_title_of, search_comments
+from ..filters import draft_title_of, search_comments
+from ..formats import format_staff_datetime
+from ..forms import SingleModerationForm
 from ..models import CommentStatus, PublicComment
-from ..permissions import can_answer, can_publish_answers
-from ..templatetags.policycomms_tags import policycomms_datetime
+from ..moderation import ACTIONS, actions_for_status
+from ..permissions import can_answer, can_moderate, can_publish_answers, can_view_personal_data
+from .answers import answer_url, themes_url
 
 TEMPLATES = "wagtail_policycomms/admin/comments/"
 
@@ -42,12 +44,8 @@ def comment_url(viewset_url_name, comment_pk, *args):
 
 
 def author_for(comment, user):
-    """Name and organisation for staff allowed to see personal data; the public name otherwise."""
-    if can_view_personal_data(user):
-        parts = [part for part in (comment.display_name, comment.organisation_name) if part]
-        if parts:
-            return " – ".join(parts)
-    return comment.public_author
+    """Name (Organisation) for staff allowed to see personal data; the public name otherwise."""
+    return comment.staff_author(can_view_personal_data(user))
 
 
 # --- Columns ------------------------------------------------------------------------------
@@ -105,7 +103,7 @@ def comment_columns(group_url):
         Column(
             "submitted_at",
             label=_("Submitted"),
-            accessor=lambda c: policycomms_datetime(c.submitted_at),
+            accessor=lambda c: format_staff_datetime(c.submitted_at),
             sort_key="submitted_at",
         ),
         StatusTagColumn(
@@ -158,13 +156,13 @@ class ModerationLinksMixin:
         return [
             button_class(
                 _("Answer"),
-                url=reverse("policycomms_answers:answer_comment", args=[comment.pk]) + query,
+                url=answer_url(comment) + query,
                 icon_name="comment",
                 priority=60,
             ),
             button_class(
                 _("Themes"),
-                url=reverse("policycomms_answers:themes", args=[comment.pk]) + query,
+                url=themes_url(comment) + query,
                 icon_name="tag",
                 priority=61,
             ),
@@ -187,7 +185,7 @@ class PublicCommentIndexView(CommentExportMixin, ModerationLinksMixin, IndexView
     def get_base_queryset(self):
         queryset = super().get_base_queryset().select_related("consultation", "response")
         queryset = queryset.annotate(policy_title=draft_title_of(OuterRef("consultation__path")))
-        return annotate_group_size(queryset)
+        return queryset.with_group_size()
 
     def search_queryset(self, queryset):
         return search_comments(queryset, self.search_query, self.request.user)
@@ -255,14 +253,16 @@ class PublicCommentInspectView(ModerationLinksMixin, InspectView):
     history_url_name = None
 
     def get_object(self, queryset=None):
-        comments = annotate_group_size(
+        comments = (
             PublicComment.objects.select_related(
                 "consultation",
                 "response",
                 "response__answering_unit",
                 "moderated_by",
                 "page_revision",
-            ).annotate(policy_title=draft_title_of(OuterRef("consultation__path")))
+            )
+            .annotate(policy_title=draft_title_of(OuterRef("consultation__path")))
+            .with_group_size()
         )
         return get_object_or_404(comments, pk=self.pk)
 
@@ -433,3 +433,12 @@ class ModerateCommentView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
             cancel_url=self.get_success_url(),
         )
         return context
+
+
+def refuse_comment_deletion(request, instances):
+    """``before_delete_snippet``: comments belong to the consultation's dossier and are never
+    deleted from the admin, even in bulk by a superuser (Wagtail 7.4's bulk delete checks only
+    Django's delete permission). Wagtail's own refusal, as for its other snippet views."""
+    if any(isinstance(instance, PublicComment) for instance in instances):
+        return permission_denied(request)
+    return None

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.admin.ui.components import Component
 
-from ..admin_permissions import user_unit_ids
 from ..conf import policycomms_settings
 from ..models import (
     Assignment,
@@ -27,7 +26,8 @@ from ..models import (
     local_today,
 )
 from ..models.base import Page
-from ..permissions import is_moderator
+from ..models.plans import overdue_q
+from ..permissions import can_moderate, can_view_compliance_report, user_unit_ids
 from .answers import queue_url
 from .assignments import overdue_text
 
@@ -37,7 +37,7 @@ CLOSING_WITHIN = timedelta(days=7)
 
 
 def add_moderation_panel(request, panels):
-    if is_moderator(request.user):
+    if can_moderate(request.user):
         panels.append(ModerationPanel())
 
 
@@ -127,8 +127,6 @@ def assignment_edit_url(pk):
 
 
 def add_plan_panels(request, panels):
-    from ..reports.access import can_view_compliance_report
-
     unit_ids = list(user_unit_ids(request.user))
     if unit_ids:
         panels.append(UnitAssignmentsPanel(unit_ids))
@@ -138,9 +136,9 @@ def add_plan_panels(request, panels):
 
 def due_text(assignment, today):
     """Overdue is said in words (as in the listing), not only shown in colour."""
-    days = (assignment.due_on - today).days
-    if days < 0:
+    if assignment.is_overdue(today):
         return overdue_text(assignment, today)
+    days = (assignment.due_on - today).days
     if days == 0:
         return _("Due today")
     return ngettext("Due in %(days)s day", "Due in %(days)s days", days) % {"days": days}
@@ -168,7 +166,7 @@ class UnitAssignmentsPanel(Component):
             .filter(due_on__isnull=False, due_on__lte=soon)
         )
         counts = due.aggregate(
-            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            overdue=Count("pk", filter=overdue_q(today)),
             due_soon=Count("pk", filter=Q(due_on__gte=today)),
         )
         assignments = list(
@@ -185,7 +183,7 @@ class UnitAssignmentsPanel(Component):
                     "edit_url": assignment_edit_url(assignment.pk),
                     "unit": responsible,
                     "is_lead": responsible is not None and responsible.pk in self.unit_ids,
-                    "overdue": assignment.due_on < today,
+                    "overdue": assignment.is_overdue(today),
                     "due_text": due_text(assignment, today),
                 }
             )
@@ -215,6 +213,7 @@ class CompliancePanel(Component):
         context.update(
             summary=summary,
             summary_text=compliance_summary_text(summary),
-            report_url=reverse("wagtail_policycomms_report_compliance") + f"?year={summary.year}",
+            report_url=reverse("wagtail_policycomms_admin:report_compliance")
+            + f"?year={summary.year}",
         )
         return context

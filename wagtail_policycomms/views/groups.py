@@ -25,11 +25,13 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import Button, ButtonWithDropdown
 
 from .. import moderation
-from ..admin_forms import ACTIONS, ManyModerationForm
-from ..admin_permissions import can_moderate
 from ..filters import CommentGroupFilterSet, consultation_label, draft_title_of, group_rows
+from ..formats import format_staff_datetime
+from ..forms import ManyModerationForm
 from ..models import CommentStatus, ConsultationPage, PublicComment
-from ..templatetags.policycomms_tags import policycomms_datetime
+from ..moderation import ACTIONS
+from ..permissions import can_moderate
+from .answers import group_answer_url
 
 TEMPLATES = "wagtail_policycomms/admin/comments/"
 
@@ -130,9 +132,7 @@ class CommentGroupIndexView(PermissionCheckedMixin, BaseListingView):
         buttons.append(
             Button(
                 gettext("Answer the whole group"),
-                url=reverse(
-                    "policycomms_answers:answer_group", args=(row["consultation"], row["text_hash"])
-                )
+                url=group_answer_url(row["consultation"], row["text_hash"])
                 + "?"
                 + urlencode({"next": next_url}),
                 icon_name="comment",
@@ -184,7 +184,7 @@ class CommentGroupIndexView(PermissionCheckedMixin, BaseListingView):
         for row in rows:
             row["text"] = Truncator(bodies.get(row["representative"], "")).chars(140)
             row["consultation_label"] = consultations.get(row["consultation"], "")
-            row["first"] = policycomms_datetime(row["first"])
+            row["first"] = format_staff_datetime(row["first"])
 
 
 class GroupModerateView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):

@@ -27,7 +27,7 @@ from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.models import Page, Site
 
 from wagtail_policycomms import moderation
-from wagtail_policycomms.forms import article_label
+from wagtail_policycomms.blocks import article_label
 from wagtail_policycomms.models import (
     Assignment,
     AssignmentProgress,
@@ -44,7 +44,6 @@ from wagtail_policycomms.models import (
     Unit,
     local_today,
 )
-from wagtail_policycomms.models.comments import text_hash
 from wagtail_policycomms.permissions import setup_groups
 from wagtail_policycomms.plan_templates import PLANS, for_year
 
@@ -216,9 +215,7 @@ class Command(BaseCommand):
             submitted_at = consultation.opens_at + timedelta(
                 days=spec["days_after_opening"], hours=2
             )
-            if PublicComment.objects.filter(
-                consultation=consultation, email=spec["email"], text_hash=text_hash(spec["body"])
-            ).exists():
+            if PublicComment.objects.already_submitted(consultation, spec["email"], spec["body"]):
                 continue
             PublicComment.objects.create(
                 consultation=consultation,
@@ -488,7 +485,7 @@ class Command(BaseCommand):
         write(f"  Assignments:    {self.admin_link(self.url_or_none(Assignment, 'list'))}")
         write(
             "  Compliance:     "
-            + self.admin_link(self.url_or_none(None, "wagtail_policycomms_report_compliance"))
+            + self.admin_link(self.url_or_none(None, "wagtail_policycomms_admin:report_compliance"))
             + "  (admin menu: Reports)"
         )
         write("")

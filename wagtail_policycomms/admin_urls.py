@@ -1,0 +1,55 @@
+"""Every admin URL of the package that is not a viewset's, under one namespace.
+
+Mounted once by ``wagtail_hooks`` at ``<admin>/policycomms/``, as Wagtail's own
+documents and search promotions mount theirs; Wagtail wraps each view in its
+admin-access check. Reverse them as ``wagtail_policycomms_admin:<name>``.
+
+The moderation queue, its duplicate groups and the plan's assignments are
+snippet viewsets (``viewsets.py``): their URLs are Wagtail's
+(``wagtailsnippets_wagtail_policycomms_publiccomment:list``, …).
+"""
+
+from django.urls import path
+
+from .reports.views import AssignmentsByUnitReportView, ComplianceReportView, JusticeReportView
+from .synthesis.views import SynthesisView, attach_synthesis_view, download_synthesis
+from .views import answers
+
+app_name = "wagtail_policycomms_admin"
+
+urlpatterns = [
+    # Official answers and themes (views.answers).
+    path("answer/<int:comment_pk>/", answers.AnswerCommentView.as_view(), name="answer_comment"),
+    path(
+        "answer/group/<int:consultation_pk>/<str:text_hash>/",
+        answers.AnswerGroupView.as_view(),
+        name="answer_group",
+    ),
+    path(
+        "answers/<int:response_pk>/publish/",
+        answers.SetPublishedView.as_view(),
+        name="publish_answer",
+    ),
+    path(
+        "answers/<int:response_pk>/unpublish/",
+        answers.SetPublishedView.as_view(published=False),
+        name="unpublish_answer",
+    ),
+    path("comments/<int:comment_pk>/themes/", answers.ThemesView.as_view(), name="themes"),
+    # The synthesis report (synthesis.views).
+    path("synthesis/draft/<int:pk>/", SynthesisView.as_view(), name="synthesis"),
+    path("synthesis/draft/<int:pk>/attach/", attach_synthesis_view, name="synthesis_attach"),
+    path(
+        "synthesis/<str:scope>/<int:pk>/<str:export_format>/",
+        download_synthesis,
+        name="synthesis_download",
+    ),
+    # The plan's reports (reports.views).
+    path("reports/compliance/", ComplianceReportView.as_view(), name="report_compliance"),
+    path("reports/justice/", JusticeReportView.as_view(), name="report_justice"),
+    path(
+        "reports/assignments-by-unit/",
+        AssignmentsByUnitReportView.as_view(),
+        name="report_assignments",
+    ),
+]
