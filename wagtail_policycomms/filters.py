@@ -144,7 +144,10 @@ class LenientChoiceFilter(django_filters.ChoiceFilter):
 # --- The queue's filters ------------------------------------------------------------------
 
 
-class PublicCommentFilterSet(WagtailFilterSet):
+class CommentScopeFilterSet(WagtailFilterSet):
+    """Comments of one draft policy (all its rounds) or of one consultation, and the defaults
+    a listing opens on (``defaults``: a parameter absent from the query string)."""
+
     draft = django_filters.ModelChoiceFilter(
         label=_("Draft policy"),
         queryset=DraftPolicyPage.objects.order_by("title"),
@@ -153,6 +156,30 @@ class PublicCommentFilterSet(WagtailFilterSet):
     consultation = ConsultationFilter(
         label=_("Consultation"), queryset=lambda request: consultations_with_draft_title()
     )
+
+    defaults = {}
+
+    class Meta:
+        model = PublicComment
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        missing = {k: v for k, v in self.defaults.items() if data is not None and k not in data}
+        if missing:
+            data = data.copy()
+            data.update(missing)
+        super().__init__(data, *args, **kwargs)
+
+    def filter_draft(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(consultation__in=ConsultationPage.objects.descendant_of(value))
+
+
+class PublicCommentFilterSet(CommentScopeFilterSet):
+    #: No status asked for: the queue of pending comments, shown as chosen in the form.
+    defaults = {"status": DEFAULT_STATUS}
+
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=CommentStatus.choices,
@@ -204,15 +231,7 @@ class PublicCommentFilterSet(WagtailFilterSet):
         ),
     )
 
-    class Meta:
-        model = PublicComment
-        fields = []
-
     def __init__(self, data=None, *args, **kwargs):
-        if data is not None and "status" not in data:
-            # No status asked for: the queue of pending comments, shown as chosen in the form.
-            data = data.copy()
-            data["status"] = DEFAULT_STATUS
         super().__init__(data, *args, **kwargs)
         self.filters["article"].extra["choices"] = self.article_choices()
         self.filters["group"].extra["choices"] = self.group_choices()
@@ -283,11 +302,6 @@ class PublicCommentFilterSet(WagtailFilterSet):
     # Filter methods. Each builds on indexed columns or a correlated subquery, never a
     # per-row query.
 
-    def filter_draft(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(consultation__in=ConsultationPage.objects.descendant_of(value))
-
     def filter_article(self, queryset, name, value):
         if not value:
             return queryset
@@ -355,38 +369,16 @@ def filtered_comments(request, queryset=None):
 # --- The group view's filters -------------------------------------------------------------
 
 
-class CommentGroupFilterSet(WagtailFilterSet):
+class CommentGroupFilterSet(CommentScopeFilterSet):
     """Filters applied to the members before grouping (consultation, draft) or to the groups."""
 
-    draft = django_filters.ModelChoiceFilter(
-        label=_("Draft policy"),
-        queryset=DraftPolicyPage.objects.order_by("title"),
-        method="filter_draft",
-    )
-    consultation = ConsultationFilter(
-        label=_("Consultation"), queryset=lambda request: consultations_with_draft_title()
-    )
+    defaults = {"min_size": "2"}
     min_size = django_filters.NumberFilter(
         label=_("Smallest group size"),
         method="filter_min_size",
         initial=2,
         widget=forms.NumberInput(attrs={"min": "1"}),
     )
-
-    class Meta:
-        model = PublicComment
-        fields = []
-
-    def __init__(self, data=None, *args, **kwargs):
-        if data is not None and "min_size" not in data:
-            data = data.copy()
-            data["min_size"] = "2"
-        super().__init__(data, *args, **kwargs)
-
-    def filter_draft(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(consultation__in=ConsultationPage.objects.descendant_of(value))
 
     def filter_min_size(self, queryset, name, value):
         # Applied by the view after grouping (a HAVING clause).

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -33,7 +33,6 @@ from wagtail.admin.admin_url_finder import AdminURLFinder
 from .conf import policycomms_settings
 from .models import (
     Assignment,
-    CommentStatus,
     ConsultationPage,
     ConsultationStatus,
     PublicComment,
@@ -41,6 +40,7 @@ from .models import (
     SentReminder,
     local_today,
 )
+from .models.comments import AWAITING_ANSWER
 
 #: Order of the sections in an email.
 KIND_ORDER = [
@@ -162,20 +162,12 @@ def consultation_notices(now):
         )
         for consultation in closing
     ]
-    unanswered = (
-        ConsultationPage.objects.live()
-        .with_status(ConsultationStatus.CLOSED, now)
-        .annotate(
-            unanswered=Count(
-                "public_comments",
-                filter=Q(
-                    public_comments__status=CommentStatus.APPROVED,
-                    public_comments__response__isnull=True,
-                ),
-            )
-        )
-        .filter(unanswered__gt=0)
-        .order_by("closes_at")
+    closed = ConsultationPage.objects.live().with_status(ConsultationStatus.CLOSED, now)
+    unanswered = dict(
+        PublicComment.objects.filter(AWAITING_ANSWER, consultation__in=closed)
+        .order_by()
+        .values_list("consultation")
+        .annotate(count=Count("pk"))
     )
     notices += [
         Notice(
@@ -184,9 +176,9 @@ def consultation_notices(now):
             obj=consultation,
             unit=consultation.draft_policy.drafting_unit,
             url=_unanswered_url(consultation),
-            count=consultation.unanswered,
+            count=unanswered[consultation.pk],
         )
-        for consultation in unanswered
+        for consultation in closed.filter(pk__in=list(unanswered)).order_by("closes_at")
     ]
     return notices
 

@@ -250,22 +250,21 @@ class PublicCommentViewSet(SnippetViewSet):
     def moderate_view(self):
         return self.construct_view(ModerateCommentView)
 
-    @property
-    def groups_view(self):
+    def construct_groups_view(self, **kwargs):
         return self.construct_view(
             CommentGroupIndexView,
             index_url_name=self.get_url_name("groups"),
             index_results_url_name=self.get_url_name("groups_results"),
+            **kwargs,
         )
 
     @property
+    def groups_view(self):
+        return self.construct_groups_view()
+
+    @property
     def groups_results_view(self):
-        return self.construct_view(
-            CommentGroupIndexView,
-            index_url_name=self.get_url_name("groups"),
-            index_results_url_name=self.get_url_name("groups_results"),
-            results_only=True,
-        )
+        return self.construct_groups_view(results_only=True)
 
     @property
     def group_moderate_view(self):

@@ -58,6 +58,8 @@ def text_hash(text):
 PUBLISHED = Q(status=CommentStatus.APPROVED)
 #: Comments that reached the department: email verified (if asked) and not spam.
 RECEIVED = ~Q(status__in=[CommentStatus.UNVERIFIED, CommentStatus.SPAM])
+#: Published comments still waiting for the drafting unit's answer.
+AWAITING_ANSWER = PUBLISHED & Q(response__isnull=True)
 
 
 class PublicCommentQuerySet(models.QuerySet):

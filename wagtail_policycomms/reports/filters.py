@@ -92,21 +92,20 @@ class PeriodForm(forms.Form):
         return cleaned
 
 
+def date_filter(label):
+    """A required dd/mm/yyyy date of a report's period (read by the form, not filtering)."""
+    return django_filters.DateFilter(
+        label=label,
+        required=True,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=AdminDateInput(format=DATE_FORMAT),
+        method="keep",
+    )
+
+
 class PeriodFilterSet(ReportFilterSet):
-    date_from = django_filters.DateFilter(
-        label=_("From"),
-        required=True,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=AdminDateInput(format=DATE_FORMAT),
-        method="keep",
-    )
-    date_to = django_filters.DateFilter(
-        label=_("To"),
-        required=True,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=AdminDateInput(format=DATE_FORMAT),
-        method="keep",
-    )
+    date_from = date_filter(_("From"))
+    date_to = date_filter(_("To"))
 
     class Meta(ReportFilterSet.Meta):
         form = PeriodForm

@@ -21,6 +21,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
 from .. import moderation
+from ..exports import XLSX_CONTENT_TYPE
 from ..models import ConsultationPage, DocumentKind, DraftPolicyDocument, DraftPolicyPage
 from ..permissions import can_attach_synthesis, can_export, forbidden
 from .data import DOCUMENT_TITLE, approved_comments, build_synthesis, totals_lines
@@ -99,16 +100,8 @@ def _file_stem(scope):
     return stem or "ban-tong-hop-y-kien"
 
 
-FORMATS = {
-    "docx": (
-        render_docx,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    "xlsx": (
-        render_xlsx,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-}
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+FORMATS = {"docx": (render_docx, DOCX_CONTENT_TYPE), "xlsx": (render_xlsx, XLSX_CONTENT_TYPE)}
 
 
 def download_synthesis(request, scope, pk, export_format):

@@ -346,15 +346,31 @@ class PublicCommentHistoryView(HistoryView):
 # --- Moderating one comment ---------------------------------------------------------------
 
 
-class ModerateCommentView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+class ModerationActionMixin(PermissionCheckedMixin, WagtailAdminTemplateMixin):
+    """A moderation action named in the URL (a key of ``moderation.ACTIONS``; 404 otherwise),
+    confirmed with a form (GET) and applied through ``moderation`` (POST). Needs the
+    "moderate" permission; the form gets the action (its reason field, its checks)."""
+
+    permission_required = "moderate"
+    model = PublicComment
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.action = ACTIONS.get(kwargs["action"])
+        if self.action is None:
+            raise Http404
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "action": self.action}
+
+
+class ModerateCommentView(ModerationActionMixin, FormView):
     """Confirm one action (GET), then apply it as the moderator saw the comment (POST).
 
     The form carries the status the moderator saw: if someone else has changed the
     comment since, nothing is changed and the moderator is told.
     """
 
-    permission_required = "moderate"
-    model = PublicComment
     template_name = TEMPLATES + "moderate.html"
     form_class = SingleModerationForm
     header_icon = "comment"
@@ -363,9 +379,6 @@ class ModerateCommentView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.action = ACTIONS.get(kwargs["action"])
-        if self.action is None:
-            raise Http404
         comments = PublicComment.objects.select_related("consultation").annotate(
             policy_title=draft_title_of(OuterRef("consultation__path"))
         )
@@ -393,7 +406,6 @@ class ModerateCommentView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["action"] = self.action
         kwargs["initial"] = {"seen_status": self.object.status}
         return kwargs
 

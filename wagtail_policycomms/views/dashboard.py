@@ -26,6 +26,7 @@ from ..models import (
     local_today,
 )
 from ..models.base import Page
+from ..models.comments import AWAITING_ANSWER
 from ..models.plans import overdue_q
 from ..permissions import can_moderate, can_view_compliance_report, user_unit_ids
 from .answers import queue_url
@@ -58,11 +59,7 @@ class ModerationPanel(Component):
             .values("pk", "title", "path", "closes_at")[: LIMIT + 1]
         )
         unanswered = list(
-            PublicComment.objects.filter(
-                status=CommentStatus.APPROVED,
-                response__isnull=True,
-                consultation__closes_at__lte=now,
-            )
+            PublicComment.objects.filter(AWAITING_ANSWER, consultation__closes_at__lte=now)
             .values(
                 "consultation_id",
                 "consultation__title",

@@ -7,7 +7,6 @@ queryset: one UPDATE and chunked audit entries, so it stays fast with 100,000 me
 
 from django.contrib.admin.utils import quote
 from django.db.models import Count, OuterRef, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -20,7 +19,7 @@ from wagtail.admin import messages
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import ButtonsColumnMixin, Column, NumberColumn, TitleColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
-from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.base import BaseListingView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import Button, ButtonWithDropdown
 
@@ -32,6 +31,7 @@ from ..models import CommentStatus, ConsultationPage, PublicComment
 from ..moderation import ACTIONS
 from ..permissions import can_moderate
 from .answers import group_answer_url
+from .comments import ModerationActionMixin
 
 TEMPLATES = "wagtail_policycomms/admin/comments/"
 
@@ -187,11 +187,9 @@ class CommentGroupIndexView(PermissionCheckedMixin, BaseListingView):
             row["first"] = format_staff_datetime(row["first"])
 
 
-class GroupModerateView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+class GroupModerateView(ModerationActionMixin, FormView):
     """Confirm an action on every member of a group (GET), then apply it in one call (POST)."""
 
-    permission_required = "moderate"
-    model = PublicComment
     template_name = TEMPLATES + "group_moderate.html"
     form_class = ManyModerationForm
     header_icon = "copy"
@@ -199,9 +197,6 @@ class GroupModerateView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormV
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.action = ACTIONS.get(kwargs["action"])
-        if self.action is None:
-            raise Http404
         self.representative = get_object_or_404(PublicComment, pk=kwargs["pk"])
 
     @property
@@ -229,7 +224,6 @@ class GroupModerateView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormV
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["action"] = self.action
         kwargs["initial"] = {
             "seen_statuses": [status.value for status in CommentStatus if self.counts[status.value]]
         }

@@ -39,6 +39,20 @@ def never_cache_private(response):
     return response
 
 
+# --- Signed links ----------------------------------------------------------------------
+
+
+def signed_payload(token, salt, max_age_hours):
+    """The payload of a link we signed; None once it has expired. A forged or mangled
+    token is a 404: it tells nobody whether a comment exists."""
+    try:
+        return signing.loads(token, salt=salt, max_age=max_age_hours * 3600)
+    except signing.SignatureExpired:
+        return None
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+
+
 # --- Receipt ---------------------------------------------------------------------------
 
 
@@ -49,10 +63,8 @@ def receipt_path(comment):
 
 def receipt(request, token):
     """The confirmation page, reachable only through the link given after submitting."""
-    max_age = policycomms_settings.RECEIPT_LINK_MAX_AGE_HOURS * 3600
-    try:
-        payload = signing.loads(token, salt=RECEIPT_SALT, max_age=max_age)
-    except signing.SignatureExpired:
+    payload = signed_payload(token, RECEIPT_SALT, policycomms_settings.RECEIPT_LINK_MAX_AGE_HOURS)
+    if payload is None:
         return render_message(
             request,
             _("This link has expired"),
@@ -62,8 +74,6 @@ def receipt(request, token):
             ),
             status=410,
         )
-    except signing.BadSignature as exc:
-        raise Http404 from exc
     comment = get_object_or_404(
         PublicComment.objects.select_related("consultation"), pk=payload["c"]
     )
@@ -93,19 +103,16 @@ def verification_path(comment):
 
 
 def verify(request, token):
-    max_age = policycomms_settings.VERIFICATION_MAX_AGE_HOURS * 3600
-    try:
-        payload = signing.loads(token, salt=VERIFY_SALT, max_age=max_age)
-    except signing.SignatureExpired:
+    hours = policycomms_settings.VERIFICATION_MAX_AGE_HOURS
+    payload = signed_payload(token, VERIFY_SALT, hours)
+    if payload is None:
         return render_message(
             request,
             _("This verification link has expired"),
             _("Links are valid for %(hours)s hours. Please send your comment again.")
-            % {"hours": policycomms_settings.VERIFICATION_MAX_AGE_HOURS},
+            % {"hours": hours},
             status=410,
         )
-    except signing.BadSignature as exc:
-        raise Http404 from exc
     comment = get_object_or_404(PublicComment, pk=payload.get("c"))
     if not constant_time_compare(_email_digest(comment.email), payload.get("h", "")):
         raise Http404
