@@ -111,6 +111,24 @@ def moderator(db):
 # --- Answering one comment -------------------------------------------------------------------
 
 
+def test_answer_page_names_the_author_as_staff_see_it(consultation, editor, moderator):
+    """One staff-facing author (``PublicComment.staff_author``): "Name (Organisation)" for those
+    who may see personal data (moderators), the public name for the drafting unit."""
+    comment = factories.make_comment(
+        consultation,
+        commenter_type="business",
+        display_name="Trần Thị Kín Đáo",
+        organisation_name="Công ty TNHH Sáng Tạo",
+        publish_name=False,
+    )
+    facts = soup_of(client_for(moderator).get(answer_url(comment))).select_one(".pc-admin-facts")
+    assert "Trần Thị Kín Đáo (Công ty TNHH Sáng Tạo)" in facts.get_text()
+    facts = soup_of(client_for(editor).get(answer_url(comment))).select_one(".pc-admin-facts")
+    assert "Công ty TNHH Sáng Tạo" in facts.get_text()
+    assert "Kín Đáo" not in facts.get_text()
+
+
+
 def test_drafting_unit_member_answers_a_comment(comment, editor, drafting_unit, other_unit):
     client = client_for(editor)
     page = client.get(answer_url(comment))

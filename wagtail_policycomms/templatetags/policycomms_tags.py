@@ -32,6 +32,12 @@ def policycomms_staff_datetime(value):
 
 
 @register.filter
+def policycomms_staff_author(comment, with_personal_data):
+    """``PublicComment.staff_author``: the name staff see, personal data only if allowed."""
+    return comment.staff_author(bool(with_personal_data))
+
+
+@register.filter
 def policycomms_isoformat(value):
     """Machine-readable value for ``<time datetime>``, with its offset."""
     local = localtime(value)
