@@ -128,7 +128,6 @@ def test_answer_page_names_the_author_as_staff_see_it(consultation, editor, mode
     assert "Kín Đáo" not in facts.get_text()
 
 
-
 def test_drafting_unit_member_answers_a_comment(comment, editor, drafting_unit, other_unit):
     client = client_for(editor)
     page = client.get(answer_url(comment))
