@@ -7,6 +7,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 PYTEST_ARGS ?=
+BENCH_SIZE ?= small
+BENCH_ARGS ?=
 
 VENV_PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -23,7 +25,7 @@ help:
 	@echo "  demo              migrate the example portal, load demo content, run it on 127.0.0.1:8000"
 	@echo "  test              run the test suite (extra pytest options: PYTEST_ARGS='-k foo')"
 	@echo "  lint              ruff check ."
-	@echo "  bench             benchmarks (not written yet)"
+	@echo "  bench             benchmarks on PostgreSQL (BENCH_SIZE=smoke|small|medium|full; see bench/README.md)"
 	@echo "  docs              build the documentation into docs/_build/html (warnings are errors)"
 	@echo "  messages          update and compile the Vietnamese translations (needs gettext)"
 	@echo "  migrations-check  fail if the models have changes without a migration"
@@ -56,8 +58,13 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 
-bench:
-	@echo "Benchmarks are not written yet: see the benchmark issue."
+# PostgreSQL from BENCH_DATABASE_URL, or a local server (installed and started from
+# Debian when missing and we are root), always on loopback; gunicorn and the Redis client
+# from PyPI; Debian's redis-server when installed (or installable). Extra options:
+# BENCH_ARGS='--fresh' rebuilds the data, BENCH_ARGS='--only exports' runs one group.
+bench: install
+	$(PIP) install -q gunicorn redis
+	$(VENV_PYTHON) -m bench --size $(BENCH_SIZE) $(BENCH_ARGS)
 
 docs: install
 	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html

@@ -24,6 +24,15 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]
 
+# tests/test_deployment.py runs worker processes against a throwaway Redis server.
+if os.environ.get("POLICYCOMMS_TEST_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["POLICYCOMMS_TEST_REDIS_URL"],
+        }
+    }
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -8,13 +8,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.test.utils import WagtailTestUtils
 from wagtail.users.models import UserProfile
 
 from tests import factories
 from wagtail_policycomms import moderation
-from wagtail_policycomms.models import PublicComment
+from wagtail_policycomms.models import PublicComment, counts
 from wagtail_policycomms.permissions import DRAFTING_EDITORS, MODERATORS, setup_groups
 from wagtail_policycomms.views.dashboard import ModerationPanel
 
@@ -146,3 +146,60 @@ def test_queries_do_not_grow_with_consultations_and_comments(rf, draft, index):
     few = render()
     add_rounds(6)
     assert render() == few
+
+
+def test_warm_panel_reads_no_comment_at_any_number(rf, draft):
+    """Pending and unanswered figures come from the cached counts: none of the panel's
+    queries reads the comments table once they are cached, whatever its size."""
+    closed = factories.make_consultation(
+        draft, factories.hanoi(2025, 1, 1), factories.hanoi(2025, 2, 1), title="Đợt đã xong"
+    )
+    soon = round_closing_in(draft, 3, "Đợt sắp hết hạn")
+
+    def render():
+        ModerationPanel().render_html({"request": rf.get("/admin/")})
+        with CaptureQueriesContext(connection) as queries, translation.override("en"):
+            html = ModerationPanel().render_html({"request": rf.get("/admin/")})
+        return queries, words(WagtailTestUtils.get_soup(html))
+
+    PublicComment.objects.bulk_create(factories.build_comments(closed, 2))
+    PublicComment.objects.bulk_create(factories.build_comments(soon, 3, status="pending"))
+    few, text = render()
+    assert "3 comments are waiting for moderation." in text
+    PublicComment.objects.bulk_create(factories.build_comments(closed, 200))
+    PublicComment.objects.bulk_create(factories.build_comments(soon, 300, status="pending"))
+    counts.comments_changed([closed.pk, soon.pk])  # a bulk load skips save()
+    many, text = render()
+    assert "303 comments are waiting for moderation." in text
+    assert "Đợt đã xong" in text and "202" in text
+    assert len(many) == len(few)
+    assert not [q["sql"] for q in many if "wagtail_policycomms_publiccomment" in q["sql"]]
+
+
+def test_figures_follow_new_comments_moderation_and_answers(
+    draft, client, django_capture_on_commit_callbacks
+):
+    moderator = staff(MODERATORS)
+    closed = factories.make_consultation(
+        draft, factories.hanoi(2025, 1, 1), factories.hanoi(2025, 2, 1), title="Đợt đã xong"
+    )
+    waiting = factories.make_comment(closed)
+    factories.make_comment(closed)
+    pending = factories.make_comment(closed, status="pending")
+    panel = panel_of(moderator)
+    assert "1 comment is waiting for moderation." in words(panel)
+    assert [words(td) for td in panel.select(".pc-dashboard-unanswered tbody td")][-1] == "2"
+
+    open_round = round_closing_in(draft, 20, "Đợt đang mở")
+    factories.post_comment(client, open_round, django_capture_on_commit_callbacks)
+    assert "2 comments are waiting for moderation." in words(panel_of(moderator))
+
+    user = factories.make_moderator()
+    moderation.moderate(PublicComment.objects.filter(pk=pending.pk), "approve", user)
+    panel = panel_of(moderator)
+    assert "1 comment is waiting for moderation." in words(panel)
+    assert [words(td) for td in panel.select(".pc-dashboard-unanswered tbody td")][-1] == "3"
+
+    factories.answer_comments(PublicComment.objects.filter(pk=waiting.pk))
+    panel = panel_of(moderator)
+    assert [words(td) for td in panel.select(".pc-dashboard-unanswered tbody td")][-1] == "2"

@@ -17,7 +17,8 @@ from wagtail.models import PageViewRestriction
 
 from tests import factories
 from tests.factories import soup_of
-from wagtail_policycomms.models import DraftPolicyPage
+from wagtail_policycomms import moderation
+from wagtail_policycomms.models import DraftPolicyPage, PublicComment, counts
 
 
 def listed(response):
@@ -252,3 +253,39 @@ def test_query_count_does_not_grow_with_the_page(client, home):
     few = _render_index_with(client, factories.make_index(home, slug="few"), 3)
     many = _render_index_with(client, factories.make_index(home, slug="many"), 12)
     assert few == many
+
+
+def test_published_counts_do_not_read_the_comments_once_cached(client, index):
+    """The counts come from the cache the consultation pages share: at any number of
+    comments the warm index runs the same queries, none of them on the comments."""
+    draft = factories.make_draft(index, "Dự thảo được góp ý nhiều")
+    consultation = factories.make_round_with_status(draft, "open")
+
+    def render():
+        client.get(index.url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(index.url)
+        [row] = response.context["rows"]
+        return queries, row["published_comments"]
+
+    PublicComment.objects.bulk_create(factories.build_comments(consultation, 3))
+    few, published = render()
+    assert published == 3
+    PublicComment.objects.bulk_create(factories.build_comments(consultation, 300))
+    counts.comments_changed([consultation.pk])  # a bulk load skips save()
+    many, published = render()
+    assert published == 303
+    assert len(many) == len(few)
+    assert not [q["sql"] for q in many if "wagtail_policycomms_publiccomment" in q["sql"]]
+
+
+def test_published_counts_follow_moderation(client, index):
+    draft = factories.make_draft(index, "Dự thảo")
+    consultation = factories.make_round_with_status(draft, "open")
+    comment = factories.make_comment(consultation, status="pending")
+    factories.make_comment(consultation)
+    assert client.get(index.url).context["rows"][0]["published_comments"] == 1
+    moderation.moderate(
+        PublicComment.objects.filter(pk=comment.pk), "approve", factories.make_moderator()
+    )
+    assert client.get(index.url).context["rows"][0]["published_comments"] == 2

@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
+from wagtail_policycomms.filters import WHOLE_DRAFT, PublicCommentFilterSet
 from wagtail_policycomms.models import CommenterType, CommentStatus, PublicComment
+from wagtail_policycomms.views.pagination import CappedCountPaginator
 
 NS = "wagtailsnippets_wagtail_policycomms_publiccomment"
 P, A, R, S = (
@@ -137,9 +139,37 @@ def test_filters_by_draft_and_consultation(moderator_client, spread, draft, cons
 def test_filters_by_article_offering_the_consultations_articles(moderator_client, spread):
     response = moderator_client.get(url("list"), {"consultation": spread["plain"].consultation_id})
     choices = dict(response.context["filters"].form.fields["article"].choices)
-    assert choices["dieu-2"] == "Đối tượng áp dụng"
+    # Named from the draft's own blocks (blocks.article_label), not the comments' snapshot.
+    assert choices["dieu-2"] == "2. Đối tượng áp dụng"
     assert listed(moderator_client, article="dieu-2") == codes(spread["article"])
     assert codes(spread["article"]).isdisjoint(listed(moderator_client, article="-"))
+
+
+def test_article_choices_come_from_the_draft_in_its_order_without_reading_comments(
+    moderator_client, spread, draft, consultation
+):
+    factories.make_comment(consultation, status=P, article_id="gone", article_heading="Cũ")
+    request = moderator_client.get(url("list")).wsgi_request
+    expected = [
+        WHOLE_DRAFT,
+        ("dieu-1", "1. Phạm vi điều chỉnh"),
+        ("dieu-2", "2. Đối tượng áp dụng"),
+    ]
+    for data in ({"consultation": str(consultation.pk)}, {"draft": str(draft.pk)}):
+        filters = PublicCommentFilterSet(data, request=request)
+        with CaptureQueriesContext(connection) as queries:
+            choices = [(value, str(label)) for value, label in filters.article_choices()]
+        assert [choices[0][0], *choices[1:]] == expected
+        assert not [q for q in queries if PublicComment._meta.db_table in q["sql"]]
+    # No draft chosen: "whole draft" and the article asked for, which still filters
+    # (a stale id does not invalidate the form).
+    filters = PublicCommentFilterSet({"article": "gone"}, request=request)
+    with CaptureQueriesContext(connection) as queries:
+        assert [value for value, _label in filters.article_choices()] == [WHOLE_DRAFT, "gone"]
+    assert not [q for q in queries if PublicComment._meta.db_table in q["sql"]]
+    response = moderator_client.get(url("list"), {"article": "gone", "draft": draft.pk})
+    assert response.context["filters"].is_valid()
+    assert {c.article_id for c in response.context["object_list"]} == {"gone"}
 
 
 def test_filters_by_commenter_type_attachment_answer_and_theme(moderator_client, spread):
@@ -187,6 +217,51 @@ def test_search_covers_text_names_organisation_and_receipt_code(moderator_client
     assert listed(no_pii, q="Bích") == set()
 
 
+def test_search_matches_codes_by_their_beginning_only(moderator_client, consultation):
+    comment = factories.make_comment(consultation, status=P)
+    other = factories.make_comment(consultation, status=P)
+    assert listed(moderator_client, q=comment.receipt_code.lower()) == codes(comment)
+    assert listed(moderator_client, q=comment.receipt_code[:-1]) >= codes(comment)
+    # A year alone is text, not a code: it does not list every code of the year.
+    year = comment.receipt_code.split("-")[1]
+    assert listed(moderator_client, q=year).isdisjoint(codes(comment, other))
+
+
+def test_search_has_trigram_indexes_on_postgresql(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite keeps the plain search")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s",
+            [PublicComment._meta.db_table],
+        )
+        indexes = dict(cursor.fetchall())
+    for name, column in [
+        ("pc_comment_body_trgm", "body"),
+        ("pc_comment_org_trgm", "organisation_name"),
+        ("pc_comment_name_trgm", "display_name"),
+    ]:
+        definition = indexes[name]
+        assert "USING gin (upper(" in definition and "gin_trgm_ops" in definition, definition
+        assert column in definition, definition
+
+
+def test_count_stops_at_the_cap(moderator_client, consultation, monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "count_cap", 3)
+    monkeypatch.setattr(CappedCountPaginator, "per_page", 2, raising=False)
+    factories.make_duplicates(consultation, 6, status=P, body="Đề nghị bỏ phí thẩm định.")
+    response = moderator_client.get(url("list"))
+    content = response.content.decode()
+    assert response.context["paginator"].count == 4  # 3 + 1 read, never the 6
+    assert "More than 3 comments" in content and "Page 1 of" not in content
+    searched = moderator_client.get(url("list"), {"q": "phí thẩm định"}).content.decode()
+    assert "There are more than 3 matches" in searched
+    # Under the cap the count is exact.
+    monkeypatch.setattr(CappedCountPaginator, "count_cap", 10)
+    content = moderator_client.get(url("list")).content.decode()
+    assert "More than" not in content and "6 public comments" in content
+
+
 def test_listing_is_sortable_and_paginated(moderator_client, consultation):
     comments = factories.make_duplicates(consultation, 60, status=P)
     oldest_first = moderator_client.get(url("list"), {"ordering": "submitted_at"})
@@ -230,6 +305,26 @@ def test_listing_takes_the_same_queries_for_5_or_50_comments(moderator_client, i
     five = listing_queries(moderator_client, fresh_round(), 5)
     PublicComment.objects.all().delete()
     assert listing_queries(moderator_client, fresh_round(), 50) == five
+
+
+def test_pending_list_and_search_take_the_same_queries_for_5_or_500_comments(
+    moderator_client, consultation
+):
+    def queries_for(count, params):
+        PublicComment.objects.all().delete()
+        PublicComment.objects.bulk_create(
+            factories.build_comments(consultation, count, status=P, body="Góp ý về lệ phí.")
+            + factories.build_comments(consultation, count, status=P)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            response = moderator_client.get(url("list"), params)
+        matches = count if "q" in params else 2 * count
+        assert len(response.context["object_list"]) == min(matches, 50)
+        return len(queries)
+
+    for params in ({}, {"q": "lệ phí"}, {"consultation": consultation.pk}):
+        queries_for(1, params)  # warm caches
+        assert queries_for(5, params) == queries_for(500, params), params
 
 
 # --- Inspect ------------------------------------------------------------------------------

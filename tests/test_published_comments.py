@@ -8,10 +8,14 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from wagtail.models import Site
 
 from tests import factories
 from tests.factories import soup_of
-from wagtail_policycomms.models import PublicComment
+from wagtail_policycomms import moderation
+from wagtail_policycomms.models import CommentStatus, ConsultationSettings, PublicComment, counts
+from wagtail_policycomms.models.comments import PUBLISHED, RECEIVED, counts_toward
+from wagtail_policycomms.views.pagination import cursor_of
 
 
 def get(client, url, language="en"):
@@ -208,6 +212,8 @@ def test_query_count_does_not_grow_with_comments(client, consultation):
             consultation, 495, article_id="a1", article_heading="Điều 1. Phạm vi điều chỉnh"
         )
     )
+    # Counts are cached: bulk_create skips save(), so a bulk load says what it changed.
+    counts.comments_changed([consultation.pk])
     get(client, consultation.url)
     with CaptureQueriesContext(connection) as many:
         response = get(client, consultation.url)
@@ -276,3 +282,209 @@ def test_index_shows_published_comments_per_draft(client, index, draft, consulta
     }
     assert published_count_of(cards[draft.title]) == "4"  # both rounds of the draft
     assert published_count_of(cards["Dự thảo chưa có ý kiến"]) == "0"
+
+
+# --- At scale: cached counts, numbered then keyset pages ---------------------------------
+# A consultation may hold 300,000 comments (issue 10): the page runs the same queries
+# whatever the number, its counts are cached and kept right by the writers, and pages
+# beyond POLICYCOMMS_COMMENTS_NUMBERED_PAGES continue from a cursor instead of an OFFSET.
+
+
+def comment_queries(queries):
+    return [q["sql"] for q in queries if "wagtail_policycomms_publiccomment" in q["sql"]]
+
+
+def pagination_links(response):
+    nav = soup_of(response).select_one(".pc-pagination")
+    return {a.get_text(): a["href"] for a in nav.select("a")} if nav else {}
+
+
+def follow(client, consultation, href):
+    return get(client, consultation.url + href.split("#")[0])
+
+
+@pytest.mark.parametrize("status", [choice.value for choice in CommentStatus])
+def test_counts_toward_agrees_with_received_and_published(consultation, status):
+    comment = factories.make_comment(consultation, status=status)
+    in_db = (
+        PublicComment.objects.filter(RECEIVED, pk=comment.pk).exists(),
+        PublicComment.objects.filter(PUBLISHED, pk=comment.pk).exists(),
+    )
+    assert counts_toward(status) == in_db
+
+
+def _cursor_after(consultation, rank):
+    """The cursor of the ``rank``-th newest published comment (0 = newest)."""
+    return cursor_of(PublicComment.objects.published().filter(consultation=consultation)[rank])
+
+
+@override_settings(POLICYCOMMS_COMMENTS_PAGE_SIZE=2, POLICYCOMMS_COMMENTS_NUMBERED_PAGES=2)
+def test_first_and_deep_pages_run_the_same_queries_with_5_or_500_comments(client, consultation):
+    def measure(deep_rank):
+        deep_url = f"{consultation.url}?before={_cursor_after(consultation, deep_rank)}"
+        get(client, consultation.url)  # warm: site root paths, settings, the counts
+        get(client, deep_url)
+        with CaptureQueriesContext(connection) as first:
+            first_page = get(client, consultation.url)
+        with CaptureQueriesContext(connection) as deep:
+            deep_page = get(client, deep_url)
+        return first, first_page, deep, deep_page
+
+    PublicComment.objects.bulk_create(factories.build_comments(consultation, 5))
+    few_first, __, few_deep, few_deep_page = measure(deep_rank=2)
+    assert len(bodies(few_deep_page)) == 2
+
+    PublicComment.objects.bulk_create(factories.build_comments(consultation, 495))
+    counts.comments_changed([consultation.pk])
+    many_first, first_page, many_deep, deep_page = measure(deep_rank=400)
+    assert first_page.context["comment_counts"] == {"received": 500, "published": 500}
+    assert "Page 1 of 250" in soup_of(first_page).select_one(".pc-pagination").get_text()
+    assert len(bodies(deep_page)) == 2
+
+    assert len(many_first) == len(few_first), [q["sql"] for q in many_first]
+    assert len(many_deep) == len(few_deep), [q["sql"] for q in many_deep]
+    # Warm, the first page reads the comments it shows and nothing else of the table:
+    # no COUNT, at any size.
+    assert len(comment_queries(many_first)) == 1, comment_queries(many_first)
+    assert "COUNT(" not in comment_queries(many_first)[0].upper()
+    # A deep page seeks the cursor: no OFFSET.
+    [deep_sql] = comment_queries(many_deep)
+    assert "OFFSET" not in deep_sql.upper()
+
+
+@override_settings(POLICYCOMMS_COMMENTS_PAGE_SIZE=2, POLICYCOMMS_COMMENTS_NUMBERED_PAGES=2)
+def test_pages_beyond_the_numbered_ones_continue_from_the_last_comment(client, consultation, many):
+    second = get(client, f"{consultation.url}?cpage=2")
+    assert bodies(second) == ["Ý kiến 5 (a2)", "Ý kiến 4 (a1)"]
+    assert "Page 2 of 4" in soup_of(second).select_one(".pc-pagination").get_text()
+    next_link = soup_of(second).select_one(".pc-pagination a[rel=next]")["href"]
+    assert next_link.startswith("?before=") and next_link.endswith("#comments")
+
+    third = follow(client, consultation, next_link)
+    assert bodies(third) == ["Ý kiến 3 (a1)", "Ý kiến 2 (a1)"]
+    links = pagination_links(third)
+    assert links["Newest comments"] == "?#comments"
+    assert "Page" not in soup_of(third).select_one(".pc-pagination").get_text()
+
+    last = follow(client, consultation, links["Older comments"])
+    assert bodies(last) == ["Ý kiến 1 (a1)", "Ý kiến 0 (a1)"]
+    assert "Older comments" not in pagination_links(last)
+
+    back = follow(client, consultation, pagination_links(last)["Newer comments"])
+    assert bodies(back) == bodies(third)
+    newest = follow(client, consultation, pagination_links(back)["Newer comments"])
+    assert bodies(newest) == ["Ý kiến 5 (a2)", "Ý kiến 4 (a1)"]
+    # A page number beyond the numbered pages gives the last numbered page.
+    assert bodies(get(client, f"{consultation.url}?cpage=4")) == bodies(second)
+
+
+@override_settings(POLICYCOMMS_COMMENTS_PAGE_SIZE=2, POLICYCOMMS_COMMENTS_NUMBERED_PAGES=1)
+def test_keyset_pages_keep_the_article_filter(client, consultation, many):
+    first = get(client, f"{consultation.url}?article=a1")
+    next_link = soup_of(first).select_one(".pc-pagination a[rel=next]")["href"]
+    assert next_link.startswith("?article=a1&before=")
+    second = follow(client, consultation, next_link)
+    assert bodies(second) == ["Ý kiến 2 (a1)", "Ý kiến 1 (a1)"]
+    links = pagination_links(second)
+    assert links["Newest comments"] == "?article=a1#comments"
+    assert links["Older comments"].startswith("?article=a1&before=")
+    assert links["Newer comments"].startswith("?article=a1&after=")
+    assert bodies(follow(client, consultation, links["Older comments"])) == ["Ý kiến 0 (a1)"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "before=abc",
+        "before=1.2.3",
+        "after=-5.1",
+        "before=123456789012345678.1",  # too long to be a date
+        "before=1%0A.1",
+        "after=" + "9" * 40,
+    ],
+)
+def test_a_bad_cursor_gives_the_first_page(client, consultation, many, query):
+    response = get(client, f"{consultation.url}?{query}")
+    assert len(bodies(response)) == 8
+    assert response.context["comments_page"].number == 1
+
+
+@override_settings(POLICYCOMMS_COMMENTS_PAGE_SIZE=2)
+def test_counts_follow_a_new_comment_at_once(
+    client, consultation, django_capture_on_commit_callbacks
+):
+    site = ConsultationSettings.for_site(Site.objects.get(is_default_site=True))
+    site.moderation_mode = "post"  # published at once: every count changes
+    site.save()
+    factories.make_comment(consultation, article_id="a1")
+    factories.make_comment(consultation, status="pending")
+    assert get(client, consultation.url).context["comment_counts"] == {
+        "received": 2,
+        "published": 1,
+    }
+    on_article = get(client, f"{consultation.url}?article=a1")
+    assert on_article.context["comments_page"].paginator.count == 1
+
+    response = factories.post_comment(
+        client, consultation, django_capture_on_commit_callbacks, article="a1"
+    )
+    assert response.status_code == 303
+    with CaptureQueriesContext(connection) as queries:
+        page = get(client, consultation.url)
+    assert page.context["comment_counts"] == {"received": 3, "published": 2}
+    assert "Comments received: 3. Published: 2." in " ".join(page.content.decode().split())
+    assert not [sql for sql in comment_queries(queries) if "COUNT(" in sql.upper()]  # added
+    on_article = get(client, f"{consultation.url}?article=a1")
+    assert on_article.context["comments_page"].paginator.count == 2
+    assert len(bodies(on_article)) == 2
+
+
+def test_counts_follow_moderation_at_once(client, consultation):
+    moderator = factories.make_moderator()
+    pending = [
+        factories.make_comment(consultation, status="pending", article_id="a1") for __ in range(3)
+    ]
+    factories.make_comment(consultation, article_id="a1")
+    assert get(client, consultation.url).context["comment_counts"] == {
+        "received": 4,
+        "published": 1,
+    }
+    on_article = get(client, f"{consultation.url}?article=a1")
+    assert on_article.context["comments_page"].paginator.count == 1
+
+    moderation.moderate(
+        PublicComment.objects.filter(pk__in=[c.pk for c in pending[:2]]), "approve", moderator
+    )
+    assert get(client, consultation.url).context["comment_counts"] == {
+        "received": 4,
+        "published": 3,
+    }
+    on_article = get(client, f"{consultation.url}?article=a1")
+    assert on_article.context["comments_page"].paginator.count == 3
+    assert len(bodies(on_article)) == 3
+
+    moderation.moderate_one(pending[2], "spam", moderator, seen_status="pending")
+    assert get(client, consultation.url).context["comment_counts"] == {
+        "received": 3,
+        "published": 3,
+    }
+
+
+def test_a_count_that_lags_never_hides_a_comment(client, consultation):
+    """Bulk loads skip ``save()``: the counts lag until they expire, the list does not."""
+    PublicComment.objects.bulk_create(factories.build_comments(consultation, 3))
+    assert get(client, consultation.url).context["comment_counts"]["published"] == 3
+    PublicComment.objects.bulk_create(factories.build_comments(consultation, 30))
+    response = get(client, consultation.url)
+    assert response.context["comment_counts"]["published"] == 3  # cached
+    assert len(bodies(response)) == 20
+    assert soup_of(response).select_one(".pc-pagination a[rel=next]")["href"] == "?cpage=2#comments"
+    assert len(bodies(get(client, f"{consultation.url}?cpage=2"))) <= 20
+
+
+@override_settings(POLICYCOMMS_COUNTS_CACHE_SECONDS=0)
+def test_counts_without_a_cache(client, consultation):
+    factories.make_comment(consultation)
+    assert get(client, consultation.url).context["comment_counts"]["published"] == 1
+    PublicComment.objects.bulk_create(factories.build_comments(consultation, 4))
+    assert get(client, consultation.url).context["comment_counts"]["published"] == 5

@@ -16,7 +16,7 @@ from django.utils import timezone
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from wagtail.documents import get_document_model
-from wagtail.models import ModelLogEntry
+from wagtail.models import ModelLogEntry, PageLogEntry
 
 from tests import factories
 from wagtail_policycomms import synthesis
@@ -279,20 +279,47 @@ def test_formula_like_comment_is_neutralised_in_the_xlsx(consultation):
     assert rows[1][2].data_type == "s"
 
 
-def test_download_needs_the_export_permission_and_is_audited(draft, consultation, comments):
+def test_download_needs_the_export_permission_and_is_audited(
+    draft, consultation, comments, editor_client
+):
     refused = Client()
     refused.force_login(factories.make_staff("moderator", []))
     url = reverse("wagtail_policycomms_admin:synthesis_download", args=["draft", draft.pk, "docx"])
     assert refused.get(url).status_code == 403
     assert not ModelLogEntry.objects.filter(action="wagtail_policycomms.synthesis").exists()
 
-    download(exporter_client(), "draft", draft, "docx")
-    entries = ModelLogEntry.objects.filter(action="wagtail_policycomms.synthesis")
+    stamps = dict(PublicComment.objects.values_list("pk", "last_action"))
+    reporter = exporter_client()
+    download(reporter, "draft", draft, "docx")
+    # The issue changed the rule: one entry per report, on the page it covers, never one
+    # per comment in it (and no UPDATE of the comments).
     approved = PublicComment.objects.filter(status="approved", consultation=consultation)
-    assert sorted(int(e.object_id) for e in entries) == sorted(
-        approved.values_list("pk", flat=True)
-    )
-    assert entries.first().data == {"format": "docx", "scope": "draft", "page": draft.pk}
+    assert not ModelLogEntry.objects.filter(action="wagtail_policycomms.synthesis").exists()
+    entries = PageLogEntry.objects.filter(action="wagtail_policycomms.synthesis")
+    assert entries.count() == 1
+    entry = entries.get()
+    assert entry.page_id == draft.pk
+    assert entry.user.username == "reporter"
+    assert entry.data == {
+        "format": "docx",
+        "scope": "draft",
+        "page": draft.pk,
+        "rows": approved.count(),
+    }
+    assert dict(PublicComment.objects.values_list("pk", "last_action")) == stamps
+    download(reporter, "consultation", consultation, "xlsx")
+    entry = PageLogEntry.objects.filter(action="wagtail_policycomms.synthesis").latest("pk")
+    assert entry.page_id == consultation.pk
+    assert entry.data["format"] == "xlsx"
+    for url in (
+        reverse("wagtailadmin_reports:site_history"),
+        reverse("wagtailadmin_pages:history", args=[draft.pk]),
+    ):
+        response = editor_client.get(url)
+        assert response.status_code == 200
+        assert f"Synthesis report generated as DOCX, {approved.count()} comments" in (
+            response.content.decode()
+        )
 
 
 def test_synthesis_page_shows_totals_and_downloads(editor_client, draft, consultation, comments):
@@ -341,8 +368,10 @@ def test_attach_publishes_the_report_on_the_draft_page(
     assert [row.document for row in synthesis_rows(draft)] == [second]
     assert DraftPolicyDocument.objects.filter(page=draft, kind=DocumentKind.MEMORANDUM).count() == 1
     assert second.url in client.get(draft.url).content.decode()
-    entries = ModelLogEntry.objects.filter(action="wagtail_policycomms.synthesis")
-    assert entries.count() == 2 * 8
+    entries = PageLogEntry.objects.filter(action="wagtail_policycomms.synthesis", page=draft)
+    assert entries.count() == 2  # one per report attached, in the draft's history
+    assert entries.latest("pk").data["rows"] == 8
+    assert not ModelLogEntry.objects.filter(action="wagtail_policycomms.synthesis").exists()
 
 
 def test_attach_keeps_an_editors_unpublished_changes_unpublished(

@@ -34,6 +34,15 @@ DEFAULTS = {
     "COMMENT_MAX_LENGTH": 5000,
     # Published comments shown per page on a consultation page.
     "COMMENTS_PAGE_SIZE": 20,
+    # The first pages of published comments are numbered ("Page 3 of 15,000");
+    # beyond this many, "Older comments" links continue from the last comment
+    # shown, which costs the same at any depth (an OFFSET reads every skipped row).
+    "COMMENTS_NUMBERED_PAGES": 10,
+    # Comment counts (the consultation page's received/published, the index page,
+    # the dashboard) are cached this many seconds in the "default" cache. Moderation
+    # and new comments update them at once; other writers (bulk loads, deletions)
+    # show within this time. 0 counts on every request.
+    "COUNTS_CACHE_SECONDS": 60,
     # Prefix of receipt codes such as GY-2026-000123 ("góp ý").
     "RECEIPT_PREFIX": "GY",
     # Attachments: how many, how large (MB each) and which kinds. Kinds are checked

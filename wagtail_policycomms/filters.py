@@ -11,6 +11,7 @@
   ``models.plans.overdue_q``, the one rule.
 """
 
+import re
 from datetime import datetime, time, timedelta
 
 import django_filters
@@ -26,6 +27,7 @@ from taggit.models import Tag
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
+from .blocks import article_label
 from .conf import local_zone
 from .models import (
     AnswerState,
@@ -80,20 +82,40 @@ def consultation_label(consultation):
     return f"{draft_title} – {consultation.title}" if draft_title else consultation.title
 
 
+#: What a receipt code looks like, whole or its beginning: GY-2026-000123, gy-2026-0001.
+RECEIPT_CODE_LIKE = re.compile(r"^[A-Za-z]+-\d[\d-]*$")
+
+
 def search_comments(queryset, query, user):
     """Database search over the text, names and receipt code.
+
+    The text fields are matched as a case-insensitive substring (``icontains``, an
+    ILIKE on PostgreSQL), as before. On PostgreSQL migration 0006 gives each of them a
+    trigram (``pg_trgm``) GIN index on exactly the expression Django writes,
+    ``UPPER(column::text)``, so the match is an index scan instead of reading a
+    million rows. Full-text search (``SearchVector``) was not chosen: PostgreSQL has
+    no Vietnamese configuration, it matches whole words only, and it would change
+    what a moderator's search finds; the trigram index keeps today's meaning.
+
+    A receipt code is matched by its beginning, and only when the query looks like a
+    code (``RECEIPT_CODE_LIKE``): that uses the code's unique index, and a query such
+    as "2026" no longer matches every code of the year.
 
     Names are searched only for staff allowed to see them: a match would otherwise
     reveal the name of a commenter who chose not to publish it.
     """
     if not query:
         return queryset
-    fields = ["body", "organisation_name", "receipt_code"]
+    fields = ["body", "organisation_name"]
     if can_view_personal_data(user):
         fields.append("display_name")
     condition = Q()
     for field in fields:
         condition |= Q(**{f"{field}__icontains": query})
+    if RECEIPT_CODE_LIKE.match(query):
+        # Case-sensitive, so the unique code's pattern index serves it: codes are
+        # issued in capitals, and a code typed as stored is matched as well.
+        condition |= Q(receipt_code__startswith=query.upper()) | Q(receipt_code__startswith=query)
     return queryset.filter(condition)
 
 
@@ -240,7 +262,7 @@ class PublicCommentFilterSet(CommentScopeFilterSet):
         return (self.data or {}).get(name) or None
 
     def _scope(self):
-        """Comments of the chosen consultation or draft: what the article and group lists offer."""
+        """Comments of the chosen consultation or draft: what the group list offers."""
         comments = PublicComment.objects.order_by()
         consultation, draft = self._chosen("consultation"), self._chosen("draft")
         if consultation and consultation.isdigit():
@@ -251,53 +273,96 @@ class PublicCommentFilterSet(CommentScopeFilterSet):
             )
         return comments
 
+    def _chosen_draft(self):
+        """The draft policy chosen, itself or through one of its consultations (one query)."""
+        consultation, draft = self._chosen("consultation"), self._chosen("draft")
+        if consultation and consultation.isdigit():
+            parent_path = ConsultationPage.objects.filter(pk=consultation).values(
+                parent=Left("path", Length("path") - PATH_STEP)
+            )[:1]
+            return DraftPolicyPage.objects.filter(path=Subquery(parent_path)).first()
+        if draft and draft.isdigit():
+            return DraftPolicyPage.objects.filter(pk=draft).first()
+        return None
+
     def article_choices(self):
+        """The chosen draft's articles, in the draft's order, named as everywhere else
+        (``blocks.article_label``): read from the draft's own blocks, never from the
+        comments (a DISTINCT over a million comments cost half a second a page).
+
+        With no draft chosen, only the article asked for is offered, under its id, so
+        the form shows it; ``LenientChoiceField`` accepts any other value."""
         choices = [(WHOLE_DRAFT, _("Whole draft"))]
-        seen = set()
-        pairs = (
-            self._scope()
-            .exclude(article_id="")
-            .values_list("article_id", "article_heading")
-            .distinct()
-            .order_by("article_heading")
-        )
-        for article_id, heading in pairs:
-            if article_id not in seen:
-                seen.add(article_id)
-                choices.append((article_id, heading or article_id))
+        draft = self._chosen_draft()
+        if draft is not None:
+            choices += [(block.id, article_label(block)) for block in draft.articles]
+        asked = self._chosen("article")
+        if asked and asked not in dict(choices):
+            choices.append((asked, asked))
         return choices
 
     def group_choices(self):
         """The largest groups of the chosen consultation or draft (grouping the whole
-        database on every page load would cost too much), and the group asked for."""
+        database on every page load would cost too much), and the group asked for.
+
+        Two bounded queries: the sizes, counted on the ``pc_comment_text_hash`` index
+        (consultation, text_hash) alone; then one member and its text per group, each
+        an index lookup of its own, all in one statement."""
         rows = []
         if self._chosen("consultation") or self._chosen("draft"):
             rows = list(
-                group_rows(self._scope()).filter(size__gte=2).order_by("-size")[:GROUP_CHOICES]
+                self._scope()
+                .values("consultation_id", "text_hash")
+                .annotate(size=Count("*"))
+                .filter(size__gte=2)
+                .order_by("-size", "consultation_id", "text_hash")[:GROUP_CHOICES]
             )
         chosen = self._chosen("group")
-        member = chosen and chosen.isdigit() and PublicComment.objects.filter(pk=chosen).first()
+        member = (
+            chosen
+            and chosen.isdigit()
+            and PublicComment.objects.filter(pk=chosen)
+            .values("pk", "consultation_id", "text_hash")
+            .first()
+        )
         if member:
             # Offered under the id asked for, which may be any member of the group.
             for row in rows:
-                if (row["consultation"], row["text_hash"]) == (
-                    member.consultation_id,
-                    member.text_hash,
+                if (row["consultation_id"], row["text_hash"]) == (
+                    member["consultation_id"],
+                    member["text_hash"],
                 ):
-                    row["representative"] = member.pk
+                    row["representative"] = member["pk"]
                     break
             else:
-                size = PublicComment.objects.duplicates_of(member).count()
-                rows.append({"representative": member.pk, "size": size})
-        bodies = dict(
-            PublicComment.objects.filter(pk__in=[r["representative"] for r in rows]).values_list(
-                "pk", "body"
-            )
-        )
-        return [
-            (str(r["representative"]), group_label(bodies.get(r["representative"], ""), r["size"]))
-            for r in rows
-        ]
+                size = PublicComment.objects.filter(
+                    consultation_id=member["consultation_id"], text_hash=member["text_hash"]
+                ).count()
+                rows.append({**member, "representative": member["pk"], "size": size})
+        if not rows:
+            return []
+        one_member = Q()
+        for row in rows:
+            if "representative" in row:
+                one_member |= Q(pk=row["representative"])
+            else:
+                first = PublicComment.objects.filter(
+                    consultation_id=row["consultation_id"], text_hash=row["text_hash"]
+                ).order_by()
+                one_member |= Q(pk=Subquery(first.values("pk")[:1]))
+        members = {
+            (consultation, digest): (pk, body)
+            for pk, consultation, digest, body in PublicComment.objects.filter(
+                one_member
+            ).values_list("pk", "consultation_id", "text_hash", "body")
+        }
+        choices = []
+        for row in rows:
+            pk, body = members.get((row["consultation_id"], row["text_hash"]), (None, ""))
+            pk = row.get("representative", pk)
+            if pk is not None:
+                choices.append((str(pk), group_label(body, row["size"])))
+        return choices
 
     # Filter methods. Each builds on indexed columns or a correlated subquery, never a
     # per-row query.

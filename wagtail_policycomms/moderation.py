@@ -21,13 +21,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.log_actions import LogFormatter
-from wagtail.models import ModelLogEntry
+from wagtail.models import ModelLogEntry, PageLogEntry
 
 from .conf import policycomms_settings
-from .models import CommentResponse, CommentStatus, Disposition, ModerationMode, PublicComment
+from .models import (
+    CommentResponse,
+    CommentStatus,
+    Disposition,
+    ModerationMode,
+    PublicComment,
+    counts,
+)
 
 LOG_CHUNK = 2000
 
@@ -128,6 +136,7 @@ def verify_email(comment, site_settings):
         last_action=action_id,
     )
     if changed:
+        counts.comments_changed([comment.consultation_id])
         _log(action_id, LOG_ACTIONS["verify"], user=None, data={})
         comment.refresh_from_db(fields=["status", "status_changed_at", "verified_at"])
     return bool(changed)
@@ -161,6 +170,8 @@ def moderate(comments, action, user, *, reason="", note="", expected=None):
             moderation_note=note,
             last_action=action_id,
         )
+        if changed:
+            counts.comments_changed(PublicComment.objects.filter(last_action=action_id))
         data = {"status": to_status.value}
         if action == "reject":
             data.update(reason=reason, reason_label=str(reason_label(reason)), note=note)
@@ -213,6 +224,7 @@ def answer(comments, user, *, disposition, text, answering_unit, response=None):
             response.answering_unit = answering_unit
             response.save()
         comments.update(response=response, last_action=action_id)
+        counts.answers_changed()
         _log(
             action_id,
             LOG_ACTIONS["answer"],
@@ -244,13 +256,52 @@ def set_answer_published(response, user, published):
     return response
 
 
-def log_export(comments, user, what, data=None):
-    """Exports are audited on every exported comment: who took it out of the system, when."""
-    action_id = uuid.uuid4()
-    with transaction.atomic():
-        comments.order_by().update(last_action=action_id)
-        _log(action_id, LOG_ACTIONS[what], user=user, data=data or {})
-    return action_id
+#: ``object_id`` of the audit entries of exports not about one page (the queue's
+#: exports): no comment has the primary key 0, so the entry names none, yet Wagtail's
+#: site history can look it up (``in_bulk`` needs a number) and lists it under the
+#: comment model, unlinked.
+EXPORT_OBJECT_ID = "0"
+
+
+def log_export(comments, user, what, data=None, *, page=None):
+    """One audit entry per export or report: who took comments out of the system, when.
+
+    Never one per comment and no UPDATE of the comments: an export of a million
+    comments writes one row. ``data`` says what was taken (format, filters or scope,
+    personal data or not, ``rows``); without ``rows``, the ``comments`` queryset is
+    counted (one COUNT). With ``page`` (a synthesis of a consultation or draft), the
+    entry is the page's, in its history and the site history; otherwise it is a
+    comment-model entry with ``EXPORT_OBJECT_ID``. Returns the entry, for
+    ``finish_export``.
+    """
+    data = dict(data or {})
+    if "rows" not in data and comments is not None:
+        data["rows"] = comments.order_by().count()
+    if page is not None:
+        return PageLogEntry.objects.log_action(
+            page, LOG_ACTIONS[what], user=user, data=data, uuid=uuid.uuid4()
+        )
+    entry = ModelLogEntry(
+        content_type=ContentType.objects.get_for_model(PublicComment),
+        object_id=EXPORT_OBJECT_ID,
+        label=str(capfirst(PublicComment._meta.verbose_name_plural)),
+        action=LOG_ACTIONS[what],
+        data=data,
+        timestamp=timezone.now(),
+        uuid=uuid.uuid4(),
+        user=user,
+    )
+    ModelLogEntry.objects.bulk_create([entry])
+    return entry
+
+
+def finish_export(entry, *, rows, complete):
+    """Record on an export's entry how many rows were written and whether it ran to the end.
+
+    For a streamed export, logged when it starts (``log_export``) and finished here.
+    """
+    entry.data = {**entry.data, "rows": rows, "complete": complete}
+    type(entry).objects.filter(pk=entry.pk).update(data=entry.data)
 
 
 # --- Audit log ----------------------------------------------------------------------------
@@ -386,8 +437,6 @@ SIMPLE = {
     "verify": (_("Verify commenter's email"), _("Commenter's email verified")),
     "answer_publish": (_("Publish answer"), _("Answer published")),
     "answer_unpublish": (_("Unpublish answer"), _("Answer unpublished")),
-    "export": (_("Export comments"), _("Comment exported")),
-    "synthesis": (_("Generate synthesis report"), _("Comment included in a synthesis report")),
 }
 
 
@@ -428,6 +477,56 @@ class AnswerFormatter(LogFormatter):
         return _("Answer recorded")
 
 
+class ExportFormatter(LogFormatter):
+    """One entry per export: how many comments, in which format, with personal data or not.
+
+    Entries written before exports were logged once (one per exported comment, no
+    ``rows``) keep their old message.
+    """
+
+    label = _("Export comments")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        if "rows" not in data:
+            return _("Comment exported")
+        values = {"count": data["rows"] or 0, "format": str(data.get("format", "")).upper()}
+        if data["rows"] is None:
+            message = _("Export of comments as %(format)s started; its end was not recorded")
+        elif data.get("complete") is False:
+            message = ngettext(
+                "Export as %(format)s interrupted after %(count)d comment",
+                "Export as %(format)s interrupted after %(count)d comments",
+                values["count"],
+            )
+        else:
+            message = ngettext(
+                "%(count)d comment exported as %(format)s",
+                "%(count)d comments exported as %(format)s",
+                values["count"],
+            )
+        message = message % values
+        if data.get("personal_data"):
+            message = _("%(message)s, with personal data") % {"message": message}
+        return message
+
+
+class SynthesisFormatter(LogFormatter):
+    """One entry per synthesis report downloaded or attached, on its page when it has one."""
+
+    label = _("Generate synthesis report")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        if "rows" not in data:
+            return _("Comment included in a synthesis report")
+        return ngettext(
+            "Synthesis report generated as %(format)s, %(count)d comment",
+            "Synthesis report generated as %(format)s, %(count)d comments",
+            data["rows"] or 0,
+        ) % {"count": data["rows"] or 0, "format": str(data.get("format", "")).upper()}
+
+
 def register_log_actions(actions):
     for code, (label, message) in SIMPLE.items():
         formatter = type(
@@ -438,3 +537,5 @@ def register_log_actions(actions):
         actions.register_action(LOG_ACTIONS[code])(formatter)
     actions.register_action(LOG_ACTIONS["reject"])(RejectFormatter)
     actions.register_action(LOG_ACTIONS["answer"])(AnswerFormatter)
+    actions.register_action(LOG_ACTIONS["export"])(ExportFormatter)
+    actions.register_action(LOG_ACTIONS["synthesis"])(SynthesisFormatter)

@@ -215,6 +215,8 @@ class PublicCommentViewSet(SnippetViewSet):
     search_backend_name = None
     index_view_class = PublicCommentIndexView
     index_template_name = "wagtail_policycomms/admin/comments/index.html"
+    # Says "more than 1,000" past the capped count (views.comments.CappedCountPaginator).
+    index_results_template_name = "wagtail_policycomms/admin/comments/index_results.html"
     inspect_template_name = "wagtail_policycomms/admin/comments/inspect.html"
     inspect_view_class = PublicCommentInspectView
     history_view_class = PublicCommentHistoryView

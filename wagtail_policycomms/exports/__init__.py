@@ -1,10 +1,13 @@
 """Exports of public comments as CSV (UTF-8 with a BOM, so Excel reads Vietnamese) and XLSX.
 
 Every matching comment is exported, never a top N, each with its status, article
-and answer. Memory stays flat however many rows there are: comments are read
-with ``.iterator()`` in chunks (themes and attachments prefetched per chunk, the
-size of each comment's duplicate group computed in the same query), CSV is
-streamed and XLSX is written to a temporary file that spills to disk.
+and answer. Built for a million comments: memory stays flat and the number of
+queries depends on the number of chunks only. Comments are read as values with
+``.iterator()`` in chunks; per chunk, one query each for the themes, the
+attachments and the sizes of the duplicate groups; labels are translated once
+per export. CSV is streamed (headings first, before any query) and XLSX is
+written to a temporary file that spills to disk. Each export writes one audit
+entry (``moderation.log_export``), never one per comment.
 
 Cells whose text starts with ``= + - @``, a tab or a carriage return are
 prefixed with a single quote so spreadsheets never run them as formulas.
@@ -17,13 +20,20 @@ re-exported here:
 
 - ``COMMENT_EXPORT_COLUMNS``, ``export_columns(with_personal_data)`` and
   ``iter_comment_rows(queryset, *, with_personal_data)``: one dict per comment;
+  ``CommentRowBuilder``: the rows as lists, a chunk at a time, and their ``count``;
 - ``write_csv(queryset, fileobj, ...)`` / ``write_xlsx(queryset, fileobj, ...)``:
-  for a background task writing to a file;
+  for a background task writing to a file (they return the row count);
 - ``neutralise`` and ``safe_cell``: formula-safe cells, also used by the reports;
 - ``CommentExportMixin``: for a Wagtail index view of comments.
 """
 
-from .columns import COMMENT_EXPORT_COLUMNS, export_columns, iter_comment_rows, neutralise
+from .columns import (
+    COMMENT_EXPORT_COLUMNS,
+    CommentRowBuilder,
+    export_columns,
+    iter_comment_rows,
+    neutralise,
+)
 from .views import CommentExportMixin
 from .writers import BOM, XLSX_CONTENT_TYPE, iter_csv, safe_cell, write_csv, write_xlsx
 
@@ -32,6 +42,7 @@ __all__ = [
     "COMMENT_EXPORT_COLUMNS",
     "XLSX_CONTENT_TYPE",
     "CommentExportMixin",
+    "CommentRowBuilder",
     "export_columns",
     "iter_comment_rows",
     "iter_csv",

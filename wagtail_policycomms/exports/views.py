@@ -17,7 +17,6 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from .. import moderation
 from ..formats import localtime
-from ..models import PublicComment
 from ..permissions import can_export, can_view_personal_data, forbidden
 from .columns import CommentRowBuilder, as_queryset, export_columns
 from .writers import XLSX_CONTENT_TYPE, iter_csv, write_xlsx
@@ -30,14 +29,6 @@ def export_filename(moment=None):
     """gop-y-YYYYMMDD-HHMM: a file-name stamp (not a display format), on the local clock."""
     local = localtime(moment or timezone.now())
     return f"gop-y-{local:%Y%m%d-%H%M}"
-
-
-def _loggable_queryset(queryset):
-    """``log_export`` updates rows; a plain filter on the primary keys always allows that."""
-    queryset = as_queryset(queryset)
-    if queryset.query.annotations or queryset.query.distinct:
-        return PublicComment.objects.filter(pk__in=queryset.order_by().values("pk"))
-    return queryset
 
 
 def _filters_for_log(request):
@@ -64,8 +55,21 @@ class CommentExportMixin(SpreadsheetExportMixin):
     listing's filtered, searched and ordered queryset (``get_queryset()``) is
     exported whole when ``?export=csv`` or ``?export=xlsx`` is asked for, before the
     listing would load it into memory. Columns follow the user's permissions; the
-    export itself needs ``export_publiccomment`` (403 otherwise) and is audit-logged
-    on every exported comment.
+    export itself needs ``export_publiccomment`` (403 otherwise).
+
+    Each export writes one audit entry (``moderation.log_export``): who, when, the
+    format, the filters, personal data or not, and the number of rows. Nothing is
+    counted before the file starts: the count is the rows written.
+
+    - XLSX is written whole before the response: its entry is written then, complete.
+    - CSV streams: the BOM and headings go out before any query; the entry is written
+      when the first comments are about to be read (an export interrupted before that
+      sent headings only, and is not logged), and ``finish_export`` records the rows
+      written when the stream ends. When the client disconnects, the server closes the
+      stream: the entry then says ``complete: False`` with the rows handed to the server
+      so far, which is what may have left the system. If the process dies mid-stream
+      the entry stays with ``rows: None``, "started, end not recorded": an export is
+      never unaudited once a comment row has been read.
     """
 
     export_filename = "gop-y"
@@ -76,9 +80,6 @@ class CommentExportMixin(SpreadsheetExportMixin):
         self.export_column_list = export_columns(self.with_personal_data)
         self.list_export = [column.key for column in self.export_column_list]
         self.export_headings = {c.key: c.heading for c in self.export_column_list}
-        self.row_builder = CommentRowBuilder(
-            with_personal_data=self.with_personal_data, request=request
-        )
 
     @property
     def show_export_buttons(self):
@@ -100,9 +101,6 @@ class CommentExportMixin(SpreadsheetExportMixin):
     def get_heading(self, queryset, field):
         return capfirst(str(self.export_headings[field]))
 
-    def to_row_dict(self, item):
-        return self.row_builder.row(item)
-
     def get_export_log_data(self, export_format):
         return {
             "format": export_format,
@@ -113,23 +111,30 @@ class CommentExportMixin(SpreadsheetExportMixin):
     def as_spreadsheet(self, queryset, spreadsheet_format):
         if spreadsheet_format not in self.FORMATS:
             return HttpResponseBadRequest(_("Unknown export format."))
-        loggable = _loggable_queryset(queryset)
-        data = self.get_export_log_data(spreadsheet_format)
-        data["rows"] = loggable.count()
-        moderation.log_export(loggable, self.request.user, "export", data)
-        return super().as_spreadsheet(queryset, spreadsheet_format)
+        return super().as_spreadsheet(as_queryset(queryset), spreadsheet_format)
+
+    def row_builder(self):
+        """Build under the language of the file: labels are translated once, here."""
+        return CommentRowBuilder(with_personal_data=self.with_personal_data, request=self.request)
 
     def stream_csv(self, queryset):
         # The rows are written after the view returns, when Wagtail no longer has the
         # user's admin language active: carry it into the generator.
         language = translation.get_language()
-        with_personal_data, request = self.with_personal_data, self.request
+        user, data = self.request.user, self.get_export_log_data("csv")
 
         def generate():
             with translation.override(language):
-                yield from iter_csv(
-                    queryset, with_personal_data=with_personal_data, request=request
-                )
+                builder = self.row_builder()
+                lines = iter_csv(queryset, builder=builder)
+                yield next(lines)  # BOM and headings: no query yet
+                entry = moderation.log_export(None, user, "export", {**data, "rows": None})
+                complete = False
+                try:
+                    yield from lines
+                    complete = True
+                finally:
+                    moderation.finish_export(entry, rows=builder.count, complete=complete)
 
         return generate()
 
@@ -141,13 +146,14 @@ class CommentExportMixin(SpreadsheetExportMixin):
         return response
 
     def write_xlsx(self, queryset, output):
-        write_xlsx(
-            queryset, output, with_personal_data=self.with_personal_data, request=self.request
-        )
+        """Write the workbook; returns the number of rows."""
+        return write_xlsx(queryset, output, builder=self.row_builder())
 
     def write_xlsx_response(self, queryset):
         output = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_BYTES)  # noqa: SIM115
-        self.write_xlsx(queryset, output)
+        rows = self.write_xlsx(queryset, output)
+        data = {**self.get_export_log_data("xlsx"), "rows": rows, "complete": True}
+        moderation.log_export(None, self.request.user, "export", data)
         output.seek(0)
         return FileResponse(
             output,

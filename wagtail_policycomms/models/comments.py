@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, ProgrammingError, connections, models, router, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -19,6 +19,7 @@ from taggit.models import TaggedItemBase
 
 from ..conf import local_zone, policycomms_settings
 from ..uploads import attachment_storage, attachment_upload_to
+from .lookups import among
 
 #: Fields holding commenters' personal data. Public pages, feeds, the API and
 #: exports without the personal-data permission leave them out; the retention
@@ -62,6 +63,19 @@ RECEIVED = ~Q(status__in=[CommentStatus.UNVERIFIED, CommentStatus.SPAM])
 AWAITING_ANSWER = PUBLISHED & Q(response__isnull=True)
 
 
+def counts_toward(status):
+    """``(received, published)``: whether a comment in ``status`` counts as each.
+
+    The same rule as ``RECEIVED`` and ``PUBLISHED``, for one comment in Python:
+    ``counts.comment_added`` adds a new comment to the cached counts without a query.
+    tests/test_published_comments.py checks that both agree for every status.
+    """
+    return (
+        status not in (CommentStatus.UNVERIFIED, CommentStatus.SPAM),
+        status == CommentStatus.APPROVED,
+    )
+
+
 class PublicCommentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(PUBLISHED)
@@ -96,12 +110,32 @@ class PublicCommentQuerySet(models.QuerySet):
             )
             .order_by()
             .values("consultation_id")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))  # COUNT(*): index-only on pc_comment_text_hash
             .values("n")[:1]
         )
         return self.annotate(
             group_size=Coalesce(Subquery(size, output_field=models.IntegerField()), 1)
         )
+
+    def group_sizes(self, pairs):
+        """``{(consultation_id, text_hash): size}`` for the given groups, in one grouped query.
+
+        The same size as ``with_group_size`` (the whole group, whatever ``self`` is
+        filtered on), for readers that go through many rows in chunks (exports): one
+        query per chunk over the ``pc_comment_text_hash`` index instead of a
+        correlated subquery per row. May hold a few more groups than asked for.
+        """
+        pairs = set(pairs)
+        if not pairs:
+            return {}
+        candidates = among(PublicComment.objects.all(), "text_hash", {h for _c, h in pairs})
+        rows = (
+            among(candidates, "consultation_id", {c for c, _h in pairs})
+            .order_by()
+            .values_list("consultation_id", "text_hash")
+            .annotate(n=Count("pk"))
+        )
+        return {(consultation, digest): n for consultation, digest, n in rows}
 
     def duplicates_of(self, comment):
         """The comment's group: same normalised text on the same consultation."""
@@ -216,6 +250,25 @@ class PublicComment(models.Model):
             models.Index(fields=["consultation", "text_hash"], name="pc_comment_text_hash"),
             models.Index(fields=["consultation", "article_id"], name="pc_comment_article"),
             models.Index(fields=["submitted_at"], name="pc_comment_submitted"),
+            # The public page's list, newest first, read in index order (numbered
+            # pages skip at most COMMENTS_NUMBERED_PAGES pages; deeper pages seek a
+            # (submitted_at, id) cursor) and its counts, index-only.
+            models.Index(
+                fields=["consultation", "-submitted_at", "-id"],
+                condition=Q(status=CommentStatus.APPROVED),
+                name="pc_comment_published",
+            ),
+            models.Index(
+                fields=["consultation", "article_id", "-submitted_at", "-id"],
+                condition=Q(status=CommentStatus.APPROVED),
+                name="pc_comment_published_article",
+            ),
+            # The dashboard: published comments waiting for an answer, per consultation.
+            models.Index(
+                fields=["consultation"],
+                condition=Q(status=CommentStatus.APPROVED, response__isnull=True),
+                name="pc_comment_awaiting",
+            ),
         ]
         constraints = [
             # The same person sending the same text twice is stored once. Blank
@@ -237,8 +290,17 @@ class PublicComment(models.Model):
         return self.receipt_code
 
     def save(self, *args, **kwargs):
+        from . import counts
+
+        adding = self._state.adding
         self.text_hash = text_hash(self.body)
         super().save(*args, **kwargs)
+        if adding:
+            # The cached counts (``counts``) take the comment once it is committed.
+            # ``bulk_create`` skips this: a bulk load is counted within
+            # POLICYCOMMS_COUNTS_CACHE_SECONDS, or at once after counts.comments_changed().
+            added = (self.consultation_id, self.status, self.article_id)
+            transaction.on_commit(lambda: counts.comment_added(*added))
 
     @property
     def answer_state(self):
@@ -293,7 +355,22 @@ class CommentTheme(TaggedItemBase):
 
 
 class ReceiptCounter(models.Model):
-    """Last receipt number issued in a year; receipt codes restart at 1 each year."""
+    """Receipt numbers of a year; receipt codes restart at 1 each year, unique, gaps tolerated.
+
+    Where the numbers come from depends on the database (``next_code``):
+
+    - PostgreSQL: a sequence per year, ``wagtail_policycomms_receipt_<year>``,
+      created on the year's first receipt and started after this row's
+      ``last_number`` (codes issued before the sequence are never issued again).
+      ``nextval()`` takes no row lock and is not transactional, so concurrent
+      submissions do not queue behind each other until commit; a comment that is
+      rolled back leaves a gap in the numbers. The row is no longer updated then.
+      The year's first receipt creates the sequence in its own transaction: a
+      submission at that very moment waits for that commit, once a year.
+    - Other databases (SQLite): this row, incremented by one UPDATE inside the
+      comment's transaction, so a refused comment gives its number back. SQLite
+      lets one writer in at a time anyway, so a separate connection would buy nothing.
+    """
 
     year = models.PositiveIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
@@ -305,25 +382,62 @@ class ReceiptCounter(models.Model):
     def __str__(self):
         return f"{self.year}: {self.last_number}"
 
+    #: The PostgreSQL sequence of a year: ``SEQUENCE_NAME % year``.
+    SEQUENCE_NAME = "wagtail_policycomms_receipt_%d"
+
     @classmethod
     def next_code(cls, moment=None):
-        """A new receipt code such as GY-2026-000123, safe under concurrent submissions.
+        """A new receipt code such as GY-2026-000123, unique under concurrent submissions.
 
-        The increment is one UPDATE, so the database serialises it; callers run
-        inside the transaction that stores the comment, so a refused comment
-        gives its number back.
+        Callers run inside the transaction that stores the comment. The year is
+        the department's (POLICYCOMMS_TIME_ZONE), not the server's.
         """
-        # The department's year (POLICYCOMMS_TIME_ZONE), not the server's.
         year = timezone.localtime(moment or timezone.now(), local_zone()).year
-        with transaction.atomic():
-            if not cls.objects.filter(year=year).update(last_number=F("last_number") + 1):
-                try:
-                    with transaction.atomic():
-                        cls.objects.create(year=year, last_number=1)
-                except IntegrityError:
-                    cls.objects.filter(year=year).update(last_number=F("last_number") + 1)
-            number = cls.objects.get(year=year).last_number
+        alias = router.db_for_write(cls)
+        if connections[alias].vendor == "postgresql":
+            number = cls._next_from_sequence(year, alias)
+        else:
+            number = cls._next_from_row(year, alias)
         return f"{policycomms_settings.RECEIPT_PREFIX}-{year}-{number:06d}"
+
+    @classmethod
+    def _next_from_row(cls, year, alias):
+        """One conditional UPDATE: the database serialises it until the caller commits."""
+        counters = cls.objects.using(alias)
+        with transaction.atomic(using=alias):
+            if not counters.filter(year=year).update(last_number=F("last_number") + 1):
+                try:
+                    with transaction.atomic(using=alias):
+                        counters.create(year=year, last_number=1)
+                except IntegrityError:
+                    counters.filter(year=year).update(last_number=F("last_number") + 1)
+            return counters.get(year=year).last_number
+
+    @classmethod
+    def _next_from_sequence(cls, year, alias):
+        """``nextval()`` of the year's sequence, created on first use (PostgreSQL)."""
+        name = cls.SEQUENCE_NAME % year
+        with connections[alias].cursor() as cursor:
+            # to_regclass: NULL, not an error that would abort the caller's transaction.
+            cursor.execute("SELECT nextval(to_regclass(%s))", [name])
+            number = cursor.fetchone()[0]
+            if number is None:
+                last = cls.objects.using(alias).filter(year=year).values_list("last_number")
+                start = (last.first() or (0,))[0] + 1
+                try:
+                    # A savepoint: a submission creating the same sequence at the same
+                    # moment makes this one fail (unique violation in the catalog) once
+                    # it commits; the sequence is there to use then.
+                    with transaction.atomic(using=alias):
+                        cursor.execute(
+                            f"CREATE SEQUENCE IF NOT EXISTS {connections[alias].ops.quote_name(name)}"
+                            f" START WITH {int(start)} MINVALUE 1"
+                        )
+                except (IntegrityError, ProgrammingError):
+                    pass
+                cursor.execute("SELECT nextval(to_regclass(%s))", [name])
+                number = cursor.fetchone()[0]
+        return number
 
 
 class CommentAttachment(models.Model):

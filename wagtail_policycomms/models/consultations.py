@@ -3,9 +3,7 @@
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -329,8 +327,18 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
         return context
 
     def published_comments_context(self, request, draft):
-        """One page of published comments, optionally on one article, and the counts."""
-        from .comments import PUBLISHED, RECEIVED, PublicComment
+        """One page of published comments, optionally on one article, and the counts.
+
+        The same handful of queries with 5 comments or 300,000: the counts are cached
+        (``counts``) and given to the paginator, which does not count again; the
+        first ``COMMENTS_NUMBERED_PAGES`` pages are numbered (an OFFSET of at most
+        that many pages over the ``pc_comment_published`` index), deeper pages are
+        keyset pages (``?before=`` / ``?after=`` a comment's cursor), a seek in the
+        same index at any depth (``pagination``).
+        """
+        from ..views.pagination import CountedPaginator, page_of
+        from . import counts
+        from .comments import PublicComment
 
         comments = (
             PublicComment.objects.published()
@@ -339,17 +347,23 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
         )
         articles = {block.id: block for block in draft.articles}
         article_filter = request.GET.get("article", "")
+        comment_counts = counts.consultation_counts([self.pk])[self.pk]
         if article_filter in articles:
             comments = comments.on_article(article_filter)
+            listed = counts.published_count(self.pk, article_filter)
         else:
             article_filter = ""
-        paginator = Paginator(comments, policycomms_settings.COMMENTS_PAGE_SIZE)
-        counts = PublicComment.objects.filter(consultation=self).aggregate(
-            received=Count("pk", filter=RECEIVED), published=Count("pk", filter=PUBLISHED)
-        )
+            listed = comment_counts["published"]
+        paginator = CountedPaginator(comments, policycomms_settings.COMMENTS_PAGE_SIZE, listed)
         return {
-            "comments_page": paginator.get_page(request.GET.get("cpage")),
-            "comment_counts": counts,
+            "comments_page": page_of(
+                comments,
+                paginator,
+                request.GET,
+                page_param="cpage",
+                numbered_pages=policycomms_settings.COMMENTS_NUMBERED_PAGES,
+            ),
+            "comment_counts": comment_counts,
             "comment_article_filter": article_filter,
             "commented_articles": draft.articles,
         }

@@ -1,7 +1,6 @@
 """The portal's section that lists draft policies, with filters."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -9,8 +8,8 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from ..conf import policycomms_settings
+from . import counts
 from .base import COMMUNICATION_FEATURES, Page, PolicyCommsPageMixin
-from .comments import PublicComment
 from .consultations import ConsultationPage, pick_current_round
 from .drafts import DraftPolicyPage, DraftPolicyTopic
 
@@ -57,7 +56,8 @@ class AbstractPolicyIndexPage(PolicyCommsPageMixin, Page):
 
     @staticmethod
     def listing_rows(drafts, now):
-        """Each draft with its current round, status, topics and published comments: four queries."""
+        """Each draft with its current round, status, topics and published comments: at most four
+        queries, whatever the number of comments."""
         drafts = list(drafts)
         if not drafts:
             return []
@@ -71,14 +71,12 @@ class AbstractPolicyIndexPage(PolicyCommsPageMixin, Page):
         steplen = Page.steplen
         for consultation in rounds:
             rounds_by_parent.setdefault(consultation.path[:-steplen], []).append(consultation)
-        published_by_round = dict(
-            PublicComment.objects.published()
-            .filter(consultation__in=rounds)
-            .order_by()
-            .values("consultation")
-            .annotate(n=Count("pk"))
-            .values_list("consultation", "n")
-        )
+        # The cached counts of the consultation pages (``counts``): no comment is
+        # read while they are cached, one grouped query for those that are not.
+        published_by_round = {
+            pk: figures["published"]
+            for pk, figures in counts.consultation_counts([c.pk for c in rounds]).items()
+        }
         # Topics for the whole page in one query.
         topics_by_draft = {}
         for item in DraftPolicyTopic.objects.filter(content_object__in=drafts).select_related(

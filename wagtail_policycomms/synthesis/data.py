@@ -145,6 +145,23 @@ def _totals(in_scope):
     )
 
 
+#: The columns ``build_synthesis`` reads from each comment and its answer.
+REPORT_FIELDS = (
+    "article_id",
+    "article_heading",
+    "text_hash",
+    "body",
+    "commenter_type",
+    "organisation_name",
+    "display_name",
+    "publish_name",
+    "receipt_code",
+    "response__disposition",
+    "response__text",
+    "response__is_published",
+)
+
+
 def _author(comment):
     """The commenter as the report names them; None for an anonymous individual."""
     if comment.is_organisation and comment.organisation_name:
@@ -157,12 +174,13 @@ def _author(comment):
 
 
 class _RowBuilder:
-    def __init__(self, comment):
+    def __init__(self, comment, answers):
         self.text = comment.body
         self.named = {}  # ordered set of names
         self.anonymous = 0
         self.codes = []
         self.answers = {}  # response id -> Answer, in order of appearance
+        self.shared_answers = answers  # response id -> Answer, one for the whole report
 
     def add(self, comment):
         name = _author(comment)
@@ -173,14 +191,17 @@ class _RowBuilder:
         self.codes.append(comment.receipt_code)
         response = comment.response
         if response is not None and response.pk not in self.answers:
-            self.answers[response.pk] = Answer(
-                disposition=response.disposition,
-                disposition_label=DISPOSITIONS_VI.get(
-                    response.disposition, response.get_disposition_display()
-                ),
-                text=response.text,
-                published=response.is_published,
-            )
+            answer = self.shared_answers.get(response.pk)
+            if answer is None:
+                answer = self.shared_answers[response.pk] = Answer(
+                    disposition=response.disposition,
+                    disposition_label=DISPOSITIONS_VI.get(
+                        response.disposition, response.get_disposition_display()
+                    ),
+                    text=response.text,
+                    published=response.is_published,
+                )
+            self.answers[response.pk] = answer
 
     def build(self):
         authors = list(self.named)
@@ -203,6 +224,11 @@ def build_synthesis(scope):
     Totals count every comment received; the table holds only approved comments,
     grouped by article in the draft's order (articles no longer in the draft next,
     then comments on the whole draft), identical texts merged into one row.
+
+    One query for the rows, whatever their number: the answer is joined, only the
+    columns the report shows are read, in chunks; a campaign answered once shares
+    one ``Answer``. Memory grows with the report itself (its distinct texts and the
+    receipt codes), not with the comments' other columns.
     """
     draft, consultations = _scope(scope)
     in_scope = Q(consultation__in=[c.pk for c in consultations])
@@ -210,9 +236,11 @@ def build_synthesis(scope):
     removed = {}
     general = Section("", GENERAL_SECTION)
     builders = {}
+    answers = {}
     comments = (
         PublicComment.objects.filter(in_scope, PUBLISHED)
         .select_related("response")
+        .only(*REPORT_FIELDS)
         .order_by("submitted_at", "pk")
     )
     for comment in comments.iterator(chunk_size=2000):
@@ -226,7 +254,7 @@ def build_synthesis(scope):
             )
         key = (section.article_id, comment.text_hash)
         if key not in builders:
-            builders[key] = _RowBuilder(comment)
+            builders[key] = _RowBuilder(comment, answers)
             section.rows.append(key)
         builders[key].add(comment)
     ordered = [*sections.values(), *removed.values(), general]

@@ -81,6 +81,7 @@ def attach_synthesis(draft, user):
             user,
             "synthesis",
             {"format": "docx", "scope": "draft", "page": draft.pk, "document": document.pk},
+            page=draft,
         )
     return document
 
@@ -123,6 +124,7 @@ def download_synthesis(request, scope, pk, export_format):
         request.user,
         "synthesis",
         {"format": export_format, "scope": scope, "page": page.pk},
+        page=page,
     )
     output.seek(0)
     return FileResponse(

@@ -5,6 +5,8 @@ python-docx package it uses. Only layout lives here; the content comes from
 ``data.build_synthesis``.
 """
 
+import re
+
 import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -12,6 +14,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from lxml.etree import SubElement
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..formats import localtime
 from .data import (
@@ -132,6 +136,16 @@ def render_docx(synthesis, fileobj):
 
 
 def _add_table(document, synthesis):
+    """The four-column table: a heading row repeated on each page, then one row per
+    merged comment, the first column of each section merged vertically.
+
+    The rows are written as WordprocessingML directly (``_append_row``), not through
+    python-docx's ``table.add_row().cells`` and ``cell.merge``: those recompute the
+    table's grid on every call (quadratic over a section) and ``merge`` recurses once
+    per row, which raised ``RecursionError`` past about 940 rows. The XML is the same
+    as python-docx wrote: ``w:vMerge="restart"`` on the section's first cell and a bare
+    ``w:vMerge`` (continue) with an empty paragraph below it.
+    """
     table = document.add_table(rows=1, cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -145,22 +159,87 @@ def _add_table(document, synthesis):
         _cell_lines(cell, [text], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     if not synthesis.sections:
         cells = table.add_row().cells
-        merged = cells[0].merge(cells[3])
+        merged = cells[0].merge(cells[3])  # one row, across: cheap
         _cell_lines(merged, [NO_COMMENTS], align=WD_ALIGN_PARAGRAPH.CENTER)
         return table
+    widths = [str(width.twips) for width in TABLE_WIDTHS]
+    tbl = table._tbl
     for section in synthesis.sections:
-        first_cell = None
-        for row in section.rows:
-            cells = table.add_row().cells
-            for cell, width in zip(cells, TABLE_WIDTHS, strict=True):
-                cell.width = width
-            if first_cell is None:
-                first_cell = cells[0]
-                _cell_lines(first_cell, [section.heading], bold=True)
-            last_cell = cells[0]
-            _cell_lines(cells[1], row.authors)
-            _cell_lines(cells[2], row.text.split("\n"))
-            _cell_lines(cells[3], [str(answer) for answer in row.answers] or [""])
-        if last_cell is not first_cell:
-            first_cell.merge(last_cell)
+        merged = len(section.rows) > 1
+        for i, row in enumerate(section.rows):
+            if i == 0:
+                first = (section.heading,), "restart" if merged else None
+            else:
+                first = (), "continue"
+            _append_row(
+                tbl,
+                widths,
+                first,
+                row.authors,
+                row.text.split("\n"),
+                [str(answer) for answer in row.answers] or [""],
+            )
     return table
+
+
+# --- Table rows as XML ------------------------------------------------------------------
+
+_TAGS = {
+    name: qn(f"w:{name}")
+    for name in ("tr", "tc", "tcPr", "tcW", "vMerge", "p", "r", "rPr", "b", "t", "tab", "br")
+}
+_W, _VAL, _TYPE = qn("w:w"), qn("w:val"), qn("w:type")
+_SPACE = qn("xml:space")
+#: What python-docx's ``run.text`` turns into elements of their own.
+_RUN_BREAKS = re.compile(r"([\t\r\n])")
+
+
+def _xml_text(text):
+    """Text XML can hold: control characters (Word's vertical tab for a line break,
+    pasted text) make lxml refuse the whole document, so they are dropped."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def _append_run(paragraph, text, bold):
+    """A run as python-docx's ``paragraph.add_run(text)`` with ``run.bold = bold`` writes it."""
+    tags = _TAGS
+    run = SubElement(paragraph, tags["r"])
+    properties = SubElement(run, tags["rPr"])
+    weight = SubElement(properties, tags["b"])
+    if not bold:
+        weight.set(_VAL, "0")
+    for piece in _RUN_BREAKS.split(_xml_text(text)):
+        if piece == "\t":
+            SubElement(run, tags["tab"])
+        elif piece in ("\r", "\n"):
+            SubElement(run, tags["br"])
+        elif piece:
+            element = SubElement(run, tags["t"])
+            element.text = piece
+            if len(piece.strip()) < len(piece):
+                element.set(_SPACE, "preserve")
+
+
+def _append_cell(tr, width, lines, *, bold=False, merge=None):
+    tags = _TAGS
+    tc = SubElement(tr, tags["tc"])
+    properties = SubElement(tc, tags["tcPr"])
+    SubElement(properties, tags["tcW"], {_TYPE: "dxa", _W: width})
+    if merge == "restart":
+        SubElement(properties, tags["vMerge"], {_VAL: "restart"})
+    elif merge == "continue":
+        SubElement(properties, tags["vMerge"])
+    if not lines:
+        SubElement(tc, tags["p"])  # a cell holds at least one paragraph
+    for line in lines:
+        _append_run(SubElement(tc, tags["p"]), line, bold)
+
+
+def _append_row(tbl, widths, first, authors, text_lines, answer_lines):
+    """Append one ``w:tr`` of the comments table: ``first`` is (lines, vMerge) of column 1."""
+    tr = SubElement(tbl, _TAGS["tr"])
+    first_lines, merge = first
+    _append_cell(tr, widths[0], first_lines, bold=True, merge=merge)
+    _append_cell(tr, widths[1], authors)
+    _append_cell(tr, widths[2], text_lines)
+    _append_cell(tr, widths[3], answer_lines)

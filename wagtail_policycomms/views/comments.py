@@ -35,6 +35,7 @@ from ..models import CommentStatus, PublicComment
 from ..moderation import ACTIONS, actions_for_status
 from ..permissions import can_answer, can_moderate, can_publish_answers, can_view_personal_data
 from .answers import answer_url, themes_url
+from .pagination import CappedCountPaginator
 
 TEMPLATES = "wagtail_policycomms/admin/comments/"
 
@@ -177,15 +178,16 @@ class ModerationLinksMixin:
 
 
 class PublicCommentIndexView(CommentExportMixin, ModerationLinksMixin, IndexView):
-    """The queue. Opens on pending comments; a constant number of queries per page.
+    """The queue. Opens on pending comments; a constant number of queries per page, none of
+    them reading more than a page of rows, the capped count or the page's duplicate groups.
     Exports (CSV, XLSX) of the filtered queue come from ``exports.CommentExportMixin``."""
 
     page_title = _("Comments")
+    paginator_class = CappedCountPaginator
 
     def get_base_queryset(self):
         queryset = super().get_base_queryset().select_related("consultation", "response")
-        queryset = queryset.annotate(policy_title=draft_title_of(OuterRef("consultation__path")))
-        return queryset.with_group_size()
+        return queryset.annotate(policy_title=draft_title_of(OuterRef("consultation__path")))
 
     def search_queryset(self, queryset):
         return search_comments(queryset, self.search_query, self.request.user)
@@ -195,6 +197,45 @@ class PublicCommentIndexView(CommentExportMixin, ModerationLinksMixin, IndexView
         # A tie-breaker keeps pagination stable among comments sent in the same second.
         ordering = list(queryset.query.order_by) or ["-submitted_at"]
         return queryset.order_by(*ordering, "-pk")
+
+    def paginate_queryset(self, queryset, page_size):
+        """The page's duplicate-group sizes in one query, one count per group on the page
+        (``with_group_size`` on one member of each): counting per row read a campaign of
+        200,000 comments once for each of its rows on the page."""
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        comments = list(object_list)
+        members = {(c.consultation_id, c.text_hash): c.pk for c in comments}
+        sizes = {}
+        if members:
+            sizes = {
+                (consultation, digest): size
+                for consultation, digest, size in PublicComment.objects.filter(
+                    pk__in=members.values()
+                )
+                .order_by()
+                .with_group_size()
+                .values_list("consultation_id", "text_hash", "group_size")
+            }
+        for comment in comments:
+            comment.group_size = sizes.get((comment.consultation_id, comment.text_hash), 1)
+        page.object_list = comments
+        return paginator, page, comments, is_paginated
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_moderate"] = self.can_moderate
+        paginator = context.get("paginator")
+        context["count_is_capped"] = getattr(paginator, "is_capped", False)
+        if context["count_is_capped"]:
+            context["items_count"] = paginator.count_floor
+            # The last number offered is not the last page: end on "…" instead.
+            pages = list(context["elided_page_range"])
+            if pages and pages[-1] == paginator.num_pages != context["page_obj"].number:
+                pages.pop()
+                if pages and pages[-1] != paginator.ELLIPSIS:
+                    pages.append(paginator.ELLIPSIS)
+            context["elided_page_range"] = pages
+        return context
 
     @cached_property
     def columns(self):
@@ -233,11 +274,6 @@ class PublicCommentIndexView(CommentExportMixin, ModerationLinksMixin, IndexView
                 icon_name="copy",
             )
         ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_moderate"] = self.can_moderate
-        return context
 
 
 # --- Inspect and history ------------------------------------------------------------------

@@ -1,0 +1,323 @@
+"""Several app servers: receipt codes without a request-long lock, rate limits counted in a
+shared cache across worker processes, and the check that warns of a per-process cache.
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.core import checks
+from django.db import connection, transaction
+from django.test import override_settings
+
+from wagtail_policycomms.models import ReceiptCounter
+
+ROOT = Path(__file__).resolve().parent.parent
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL takes receipt numbers from a sequence"
+)
+
+
+def number(code):
+    return int(code.rsplit("-", 1)[1])
+
+
+@pytest.fixture
+def drop_receipt_sequences():
+    """Sequences are not rolled back with a test: drop those a committing test created."""
+    yield
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE %s",
+                [ReceiptCounter.SEQUENCE_NAME.replace("%d", "%")],
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"DROP SEQUENCE IF EXISTS {connection.ops.quote_name(name)}")
+
+
+# --- Receipt codes ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@override_settings(POLICYCOMMS_TIME_ZONE="Asia/Ho_Chi_Minh")
+def test_receipt_codes_follow_the_department_s_new_year():
+    """00:00 on 1 January in Hà Nội is 17:00 UTC on 31 December; each year starts at 1."""
+    last_of_2025 = datetime(2025, 12, 31, 16, 59, 59, tzinfo=UTC)
+    first_of_2026 = datetime(2025, 12, 31, 17, 0, 0, tzinfo=UTC)
+
+    assert ReceiptCounter.next_code(last_of_2025) == "GY-2025-000001"
+    assert ReceiptCounter.next_code(first_of_2026) == "GY-2026-000001"
+    assert ReceiptCounter.next_code(first_of_2026) == "GY-2026-000002"
+    assert ReceiptCounter.next_code(last_of_2025) == "GY-2025-000002"
+
+
+@pytest.mark.django_db
+def test_numbers_continue_after_the_counter_of_codes_already_issued():
+    """Codes issued before the sequence existed (the counter row) are never issued again."""
+    ReceiptCounter.objects.create(year=2024, last_number=41)
+    moment = datetime(2024, 6, 1, 3, 0, tzinfo=UTC)
+
+    assert [ReceiptCounter.next_code(moment) for __ in range(2)] == [
+        "GY-2024-000042",
+        "GY-2024-000043",
+    ]
+    counter = ReceiptCounter.objects.get(year=2024)
+    if connection.vendor == "postgresql":
+        assert counter.last_number == 41  # the row is neither updated nor locked
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT to_regclass(%s) IS NOT NULL", ["wagtail_policycomms_receipt_2024"]
+            )
+            assert cursor.fetchone() == (True,)
+    else:
+        assert counter.last_number == 43
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_receipt_number():
+    """PostgreSQL never hands a number out twice (a gap instead); the counter row of
+    other databases gives back the number of a comment that was never stored."""
+    first = ReceiptCounter.next_code()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        refused = ReceiptCounter.next_code()
+        raise RuntimeError("the comment was refused")
+    after = ReceiptCounter.next_code()
+
+    assert (number(first), number(refused)) == (1, 2)
+    if connection.vendor == "postgresql":
+        assert number(after) == 3
+    else:
+        assert after == refused
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_get_distinct_codes(drop_receipt_sequences):
+    """Threads with their own connections, each number in its own transaction."""
+    threads, per_thread = 8, 15
+    start = threading.Barrier(threads)
+    codes, errors = [], []
+
+    def submit():
+        try:
+            start.wait()
+            for __ in range(per_thread):
+                with transaction.atomic():
+                    codes.append(ReceiptCounter.next_code())
+        except Exception as error:  # reported below, not lost in the thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=submit) for __ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    assert errors == []
+    assert len(codes) == len(set(codes)) == threads * per_thread
+    assert all(re.fullmatch(r"GY-\d{4}-\d{6}", code) for code in codes)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_is_not_held_up_by_another_that_has_not_committed(drop_receipt_sequences):
+    """The old counter row stayed locked until the first comment committed; a sequence
+    takes no lock. Should it ever wait, the database's lock_timeout fails this test.
+
+    The year's sequence exists already: the year's very first receipt creates it in its
+    own transaction, and a submission at that moment waits for it once a year.
+    """
+    with transaction.atomic():
+        assert number(ReceiptCounter.next_code()) == 1
+    taken, release = threading.Event(), threading.Event()
+    first, errors = [], []
+
+    def slow_submission():
+        try:
+            with transaction.atomic():
+                first.append(ReceiptCounter.next_code())
+                taken.set()
+                release.wait()
+        except Exception as error:
+            errors.append(error)
+            taken.set()
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=slow_submission)
+    worker.start()
+    try:
+        taken.wait()
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '20s'")
+            second = ReceiptCounter.next_code()
+    finally:
+        release.set()
+        worker.join()
+
+    assert errors == []
+    assert (number(first[0]), number(second)) == (2, 3)
+
+
+# --- The system check ---------------------------------------------------------------
+
+REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://h:6379"}
+LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+DUMMY = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+
+
+def check_ids():
+    return [message.id for message in checks.run_checks(include_deployment_checks=True)]
+
+
+@pytest.mark.parametrize("cache", [LOCMEM, DUMMY], ids=["locmem", "dummy"])
+def test_production_with_a_per_process_rate_limit_cache_is_warned(cache):
+    with override_settings(DEBUG=False, CACHES={"default": cache}):
+        assert "wagtail_policycomms.W001" in check_ids()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"DEBUG": False, "CACHES": {"default": REDIS}},
+        {"DEBUG": True, "CACHES": {"default": LOCMEM}},
+        {  # the rate limits count in their own, shared cache
+            "DEBUG": False,
+            "CACHES": {"default": LOCMEM, "limits": REDIS},
+            "POLICYCOMMS_RATE_LIMIT_CACHE": "limits",
+        },
+    ],
+    ids=["redis", "debug", "own-alias"],
+)
+def test_a_shared_rate_limit_cache_or_debug_is_not_warned(overrides):
+    with override_settings(**overrides):
+        assert "wagtail_policycomms.W001" not in check_ids()
+
+
+def test_the_rate_limit_cache_alias_is_the_one_checked():
+    caches = {"default": REDIS, "limits": LOCMEM}
+    with override_settings(DEBUG=False, CACHES=caches, POLICYCOMMS_RATE_LIMIT_CACHE="limits"):
+        warnings = [m for m in checks.run_checks() if m.id == "wagtail_policycomms.W001"]
+    assert len(warnings) == 1
+    assert '"limits"' in warnings[0].msg
+
+
+# --- Rate limits across worker processes ----------------------------------------------
+
+WORKER = """
+import json, os, sys
+from datetime import UTC, datetime
+import django
+django.setup()
+from django.test import override_settings
+from wagtail_policycomms import antispam
+
+print("ready", flush=True)
+sys.stdin.readline()  # both processes start together
+accepted = refused = 0
+now = datetime(2026, 3, 2, 9, 15, tzinfo=UTC)  # one window, whatever the clock says
+with override_settings(POLICYCOMMS_RATE_LIMIT_IP="10/h"):
+    for __ in range(int(sys.argv[1])):
+        try:
+            antispam.check_rate_limits("203.0.113.7", "", now=now)
+        except antispam.RateLimited:
+            refused += 1
+        else:
+            accepted += 1
+print(json.dumps({"accepted": accepted, "refused": refused}), flush=True)
+"""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url():
+    """A throwaway redis-server on a free loopback port, no persistence, stopped after."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
+    import redis
+
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 (our own arguments)
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
+    try:
+        for attempt in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if server.poll() is not None or attempt == 99:
+                    raise
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        client.close()
+        server.terminate()
+        server.wait()
+
+
+def run_workers(env, workers=2, attempts=8):
+    """Start the worker processes, let them go at once, and return their tallies."""
+    env = {**env, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "example_site")])
+    processes = [
+        subprocess.Popen(  # noqa: S603 (our own interpreter and script)
+            [sys.executable, "-c", WORKER, str(attempts)],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for __ in range(workers)
+    ]
+    for process in processes:
+        assert process.stdout.readline().strip() == "ready"
+    for process in processes:
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    results = []
+    for process in processes:
+        out, __ = process.communicate()
+        assert process.returncode == 0
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return results
+
+
+def test_a_rate_limit_holds_across_two_worker_processes(redis_url):
+    """10 per hour from one address: 10 accepted in all, wherever the posts land."""
+    env = {**os.environ, "POLICYCOMMS_TEST_REDIS_URL": redis_url}
+    results = run_workers(env)
+
+    assert sum(result["accepted"] for result in results) == 10
+    assert sum(result["refused"] for result in results) == 6
+
+
+def test_a_per_process_cache_lets_each_worker_count_on_its_own():
+    """Why check W001 exists: each process's local memory lets through its own 10."""
+    env = {key: value for key, value in os.environ.items() if key != "POLICYCOMMS_TEST_REDIS_URL"}
+    results = run_workers(env, attempts=12)
+
+    assert [result["accepted"] for result in results] == [10, 10]
