@@ -124,7 +124,16 @@ def public_page(ctx):
     page_size = getattr(dj_settings, "POLICYCOMMS_COMMENTS_PAGE_SIZE", 20)
     pages = max(1, -(-published // page_size))
     deep = max(1, pages * 9 // 10)
-    deep_url = f"{url}?cpage={deep}"
+    # Past the numbered pages the list goes on by "older comments" links: a deep page is
+    # the one after the comment at that depth (the link the reader would have followed).
+    from wagtail_policycomms.views.pagination import cursor_of
+
+    after = (
+        PublicComment.objects.filter(consultation_id=big, status="approved")
+        .order_by("-submitted_at", "-pk")
+        .only("pk", "submitted_at")[(deep - 1) * page_size - 1 if deep > 1 else 0]
+    )
+    deep_url = f"{url}?before={cursor_of(after)}"
     home = "/"
     times = interleaved(
         {
@@ -488,10 +497,19 @@ def synthesis(ctx):
 
         return run
 
+    def section_rows():
+        # The baselines read the same comments from the database, as the report does.
+        return list(
+            PublicComment.objects.filter(consultation_id=consultation, status="approved")
+            .order_by("pk")
+            .values_list("display_name", "body", "receipt_code")
+        )
+
     def bare_docx():
         # python-docx's object model made linear: a header row, then one template row
         # copied per comment with its four texts set (python-docx's own add_row and
         # row.cells re-read the whole grid on every call: quadratic, 15 s for 2,000 rows).
+        rows = section_rows()
         document = docx.Document()
         table = document.add_table(rows=2, cols=4)
         for cell, heading in zip(table.rows[0].cells, ("Điều", "Chủ thể", "Nội dung", "Tiếp thu"),
@@ -510,6 +528,7 @@ def synthesis(ctx):
         document.save(io.BytesIO())
 
     def bare_xlsx():
+        rows = section_rows()
         workbook = openpyxl.Workbook()
         sheet = workbook.active
         sheet.append(["Điều", "Chủ thể", "Nội dung", "Tiếp thu"])
