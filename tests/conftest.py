@@ -66,3 +66,17 @@ def draft(index):
 def consultation(draft):
     """An open consultation round on ``draft``."""
     return factories.make_round_with_status(draft, "open")
+
+
+@pytest.fixture
+def send(client, consultation, django_capture_on_commit_callbacks):
+    """Post a valid comment (English messages) to ``consultation`` or to ``page``, running the
+    on-commit callbacks (receipt emails) as a real request would."""
+
+    def send(page=None, **overrides):
+        overrides.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+        return factories.post_comment(
+            client, page or consultation, django_capture_on_commit_callbacks, **overrides
+        )
+
+    return send

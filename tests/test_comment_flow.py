@@ -31,6 +31,8 @@ RECEIPT_PATH = re.compile(r"^/policycomms/receipt/[^/]+/$")
 
 @pytest.fixture
 def send(client, consultation, django_capture_on_commit_callbacks):
+    """As conftest's ``send``, in the browser's default language (the flow's messages)."""
+
     def send(page=None, **overrides):
         return factories.post_comment(
             client, page or consultation, django_capture_on_commit_callbacks, **overrides

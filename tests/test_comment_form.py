@@ -20,17 +20,6 @@ from wagtail_policycomms.models import CommentAttachment, PublicComment
 BODY = "Đề nghị bổ sung quy định chuyển tiếp cho hợp đồng đã ký 😊"
 
 
-@pytest.fixture
-def send(client, consultation, django_capture_on_commit_callbacks):
-    def send(page=None, **overrides):
-        overrides.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
-        return factories.post_comment(
-            client, page or consultation, django_capture_on_commit_callbacks, **overrides
-        )
-
-    return send
-
-
 def assert_nothing_stored(storage_dir):
     assert PublicComment.objects.count() == 0
     assert CommentAttachment.objects.count() == 0

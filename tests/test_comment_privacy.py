@@ -36,17 +36,6 @@ def post_moderation(home):
     settings.save()
 
 
-@pytest.fixture
-def send(client, consultation, django_capture_on_commit_callbacks):
-    def send(**overrides):
-        overrides.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
-        return factories.post_comment(
-            client, consultation, django_capture_on_commit_callbacks, **overrides
-        )
-
-    return send
-
-
 def get_ok(client, url):
     response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200

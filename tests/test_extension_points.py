@@ -20,17 +20,6 @@ from wagtail_policycomms.models import ConsultationPage, PublicComment, ReceiptC
 WARD = "ward"
 
 
-@pytest.fixture
-def send(client, consultation, django_capture_on_commit_callbacks):
-    def send(page=None, **overrides):
-        overrides.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
-        return factories.post_comment(
-            client, page or consultation, django_capture_on_commit_callbacks, **overrides
-        )
-
-    return send
-
-
 # --- render_comment_receipt -----------------------------------------------------------
 
 

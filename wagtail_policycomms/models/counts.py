@@ -85,6 +85,17 @@ def _article_name(article_id):
 # --- Reading ----------------------------------------------------------------------------------
 
 
+def _cached(key, count):
+    """``count()`` kept under ``key`` for ``COUNTS_CACHE_SECONDS`` (counted every time at 0)."""
+    if _ttl() <= 0:
+        return count()
+    value = cache.get(key)
+    if value is None:
+        value = count()
+        cache.set(key, value, timeout=_ttl())
+    return value
+
+
 def consultation_counts(consultation_ids):
     """``{id: {"received": n, "published": n}}`` for each consultation, counted if not cached.
 
@@ -154,12 +165,7 @@ def published_count(consultation_id, article_id):
     if _ttl() <= 0:
         return count()
     token = _generations([consultation_id])[consultation_id]
-    key = _count_key(consultation_id, token, _article_name(article_id))
-    value = cache.get(key)
-    if value is None:
-        value = count()
-        cache.set(key, value, timeout=_ttl())
-    return value
+    return _cached(_count_key(consultation_id, token, _article_name(article_id)), count)
 
 
 def pending_count():
@@ -169,13 +175,7 @@ def pending_count():
     def count():
         return PublicComment.objects.filter(status=CommentStatus.PENDING).count()
 
-    if _ttl() <= 0:
-        return count()
-    value = cache.get(PENDING_KEY)
-    if value is None:
-        value = count()
-        cache.set(PENDING_KEY, value, timeout=_ttl())
-    return value
+    return _cached(PENDING_KEY, count)
 
 
 def awaiting_answer_counts():
@@ -197,13 +197,7 @@ def awaiting_answer_counts():
             .annotate(n=Count("*"))  # not COUNT(id): index-only over pc_comment_awaiting
         )
 
-    if _ttl() <= 0:
-        return count()
-    value = cache.get(AWAITING_KEY)
-    if value is None:
-        value = count()
-        cache.set(AWAITING_KEY, value, timeout=_ttl())
-    return value
+    return _cached(AWAITING_KEY, count)
 
 
 # --- Writing: called by the code that changes comments ---------------------------------------
