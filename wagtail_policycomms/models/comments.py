@@ -133,7 +133,7 @@ class PublicCommentQuerySet(models.QuerySet):
             among(candidates, "consultation_id", {c for c, _h in pairs})
             .order_by()
             .values_list("consultation_id", "text_hash")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))  # COUNT(*), as with_group_size: index-only
         )
         return {(consultation, digest): n for consultation, digest, n in rows}
 
