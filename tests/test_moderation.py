@@ -5,6 +5,7 @@ Moderators' admin speaks English (factories.make_moderator), so messages are com
 as written. Statuses are always checked in the database, not only in the response.
 """
 
+import html
 from unittest import mock
 
 import pytest
@@ -43,7 +44,8 @@ def bulk_url(action, *comments, **params):
 
 
 def messages_of(response):
-    return [str(m.message).strip() for m in get_messages(response.wsgi_request)]
+    """The messages as a person reads them (Wagtail's admin messages arrive HTML-escaped)."""
+    return [html.unescape(str(m.message)).strip() for m in get_messages(response.wsgi_request)]
 
 
 def status_of(comment):
@@ -296,6 +298,100 @@ def test_group_action_takes_the_same_queries_for_30_or_300_members(moderator_cli
         assert inserts_30 == inserts_300 == 1
     else:  # SQLite caps the parameters of one statement, so Django splits the INSERT
         assert inserts_300 <= 300 * 10 // connection.features.max_query_params + 1
+
+
+# --- Large groups: batches that commit, in the background -------------------------------
+
+COMMENTS_UPDATE = f'UPDATE "{PublicComment._meta.db_table}"'
+
+
+def test_a_group_larger_than_a_batch_is_changed_one_batch_at_a_time(
+    moderator_client, consultation, settings
+):
+    settings.POLICYCOMMS_MODERATION_BATCH_SIZE = 7
+    group = factories.make_duplicates(consultation, 30, status=P, body="Chiến dịch lớn")
+    factories.make_duplicates(consultation, 2, status=A, body="Chiến dịch lớn")
+    with CaptureQueriesContext(connection) as queries:
+        response = moderator_client.post(
+            url("group_moderate", group[0].pk, "approve"), {"seen_statuses": [P, A]}
+        )
+    # The immediate task backend (tests) has finished: the usual message.
+    assert messages_of(response)[-1] == (
+        "30 comments approved. 2 skipped because someone else had already handled them "
+        "or they were already in that status."
+    )
+    assert not PublicComment.objects.filter(text_hash=group[0].text_hash).exclude(status=A)
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(COMMENTS_UPDATE)]
+    assert len(updates) == 5  # 7 + 7 + 7 + 7 + 2
+    entries = ModelLogEntry.objects.filter(action=moderation.LOG_ACTIONS["approve"])
+    assert entries.count() == 30
+    assert entries.values("uuid").distinct().count() == 1  # one action in the history
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_interrupted_group_pass_keeps_its_batches_and_the_same_action_finishes_it(
+    consultation, settings
+):
+    """Batches commit: a failure in the third leaves two done, and running it again ends it."""
+    settings.POLICYCOMMS_MODERATION_BATCH_SIZE = 10
+    moderator = factories.make_moderator("moderator")
+    group = factories.make_duplicates(consultation, 35, status=P, body="Chiến dịch dừng giữa chừng")
+    members = PublicComment.objects.filter(text_hash=group[0].text_hash)
+    real_bulk_create = ModelLogEntry.objects.bulk_create
+    calls = []
+
+    def failing_third_time(*args, **kwargs):  # the audit write of batch 3 fails (Wagtail's model)
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("database went away")
+        return real_bulk_create(*args, **kwargs)
+
+    with (
+        mock.patch.object(ModelLogEntry.objects, "bulk_create", failing_third_time),
+        pytest.raises(RuntimeError),
+    ):
+        moderation.moderate(members, "approve", moderator, batch_size=10)
+    assert members.filter(status=A).count() == 20  # two batches committed, the third rolled back
+    assert ModelLogEntry.objects.filter(label__in=[c.receipt_code for c in group]).count() == 20
+
+    response = client_for(moderator).post(
+        url("group_moderate", group[0].pk, "approve"), {"seen_statuses": [P, A]}
+    )
+    assert messages_of(response)[-1] == (
+        "15 comments approved. 20 skipped because someone else had already handled them "
+        "or they were already in that status."
+    )
+    assert members.filter(status=A).count() == 35
+    assert ModelLogEntry.objects.filter(label__in=[c.receipt_code for c in group]).count() == 35
+
+
+def test_with_a_worker_a_large_group_is_queued_and_the_worker_changes_it(
+    moderator_client, moderator, consultation, settings
+):
+    settings.POLICYCOMMS_MODERATION_BATCH_SIZE = 5
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    group = factories.make_duplicates(consultation, 12, status=P, body="Chiến dịch nền")
+    response = moderator_client.post(
+        url("group_moderate", group[0].pk, "reject"),
+        {"seen_statuses": [P], "reason": "advertising", "note": "Quảng cáo"},
+    )
+    assert response.status_code == 302
+    assert messages_of(response)[-1] == (
+        "The 12 comments of this group are being handled in the background, 5 at a time; "
+        "the group's counts show the progress. If the work stops part-way, choose the same "
+        "action again: it carries on with the comments not yet handled."
+    )
+    members = PublicComment.objects.filter(text_hash=group[0].text_hash)
+    assert set(members.values_list("status", flat=True)) == {P}  # nothing yet: the worker's job
+    (queued,) = default_task_backend.results
+    # What a worker runs: the task's function with the stored (JSON) arguments.
+    outcome = queued.task.call(*queued.args, **queued.kwargs)
+    assert outcome == {"changed": 12, "skipped": 0}
+    assert set(members.values_list("status", "moderation_reason", "moderated_by")) == {
+        (R, "advertising", moderator.pk)
+    }
 
 
 # --- Refusals ---------------------------------------------------------------------------

@@ -43,6 +43,11 @@ DEFAULTS = {
     # and new comments update them at once; other writers (bulk loads, deletions)
     # show within this time. 0 counts on every request.
     "COUNTS_CACHE_SECONDS": 60,
+    # A moderation action on a duplicate group larger than this many comments runs as
+    # a background task (Django's tasks API), this many comments per transaction, each
+    # committed before the next: no lock is held for minutes, and an interrupted pass
+    # is finished by running the same action again.
+    "MODERATION_BATCH_SIZE": 2000,
     # Prefix of receipt codes such as GY-2026-000123 ("góp ý").
     "RECEIPT_PREFIX": "GY",
     # Attachments: how many, how large (MB each) and which kinds. Kinds are checked

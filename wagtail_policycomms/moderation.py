@@ -36,6 +36,7 @@ from .models import (
     PublicComment,
     counts,
 )
+from .models.lookups import among
 
 LOG_CHUNK = 2000
 
@@ -137,7 +138,7 @@ def verify_email(comment, site_settings):
     )
     if changed:
         counts.comments_changed([comment.consultation_id])
-        _log(action_id, LOG_ACTIONS["verify"], user=None, data={})
+        _log(_stamped(action_id), LOG_ACTIONS["verify"], user=None, data={})
         comment.refresh_from_db(fields=["status", "status_changed_at", "verified_at"])
     return bool(changed)
 
@@ -145,12 +146,20 @@ def verify_email(comment, site_settings):
 # --- Moderation ---------------------------------------------------------------------------
 
 
-def moderate(comments, action, user, *, reason="", note="", expected=None):
+def moderate(comments, action, user, *, reason="", note="", expected=None, batch_size=None):
     """Apply ``action`` ("approve", "reject", "spam", "pending") to a queryset of comments.
 
     ``expected`` narrows the statuses the comments may be found in (a single
     action passes the status the moderator saw). Comments already handled are
     skipped and counted; nothing is overwritten.
+
+    Without ``batch_size`` the change is one transaction. With it, the comments are
+    changed ``batch_size`` at a time in key order, each batch its own transaction
+    that commits before the next starts, so a campaign group of 200,000 never holds
+    its locks for more than one batch. An interrupted pass leaves whole batches done,
+    and the same action run again finishes the rest: the comments it already changed
+    are no longer in a status it acts on. Every batch carries the same action id, so
+    the audit log shows one action.
     """
     to_status, allowed = TRANSITIONS[action]
     if expected is not None:
@@ -159,23 +168,47 @@ def moderate(comments, action, user, *, reason="", note="", expected=None):
         raise ValueError(f"Unknown rejection reason: {reason!r}")
     action_id = uuid.uuid4()
     now = timezone.now()
-    with transaction.atomic():
-        total = comments.count()
-        changed = comments.filter(status__in=allowed).update(
-            status=to_status,
-            status_changed_at=now,
-            moderated_at=now,
-            moderated_by=user,
-            moderation_reason=reason if action == "reject" else "",
-            moderation_note=note,
-            last_action=action_id,
-        )
+    values = {
+        "status": to_status,
+        "status_changed_at": now,
+        "moderated_at": now,
+        "moderated_by": user,
+        "moderation_reason": reason if action == "reject" else "",
+        "moderation_note": note,
+        "last_action": action_id,
+    }
+    data = {"status": to_status.value}
+    if action == "reject":
+        data.update(reason=reason, reason_label=str(reason_label(reason)), note=note)
+
+    def apply(selection, stamped):
+        """Change ``selection``; ``stamped`` reads back the rows this call changed."""
+        changed = selection.filter(status__in=allowed).update(**values)
         if changed:
-            counts.comments_changed(PublicComment.objects.filter(last_action=action_id))
-        data = {"status": to_status.value}
-        if action == "reject":
-            data.update(reason=reason, reason_label=str(reason_label(reason)), note=note)
-        _log(action_id, LOG_ACTIONS[action], user=user, data=data, timestamp=now)
+            counts.comments_changed(stamped)
+            _log(stamped, LOG_ACTIONS[action], user=user, data=data, timestamp=now)
+        return changed
+
+    stamped = _stamped(action_id)
+    if not batch_size:
+        with transaction.atomic():
+            total = comments.count()
+            changed = apply(comments, stamped)
+        return Outcome(changed=changed, skipped=total - changed, action_id=action_id)
+
+    total = comments.count()
+    changed, last = 0, None
+    while True:
+        todo = comments.filter(status__in=allowed).order_by("pk")
+        if last is not None:
+            todo = todo.filter(pk__gt=last)
+        ids = list(todo.values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            break
+        with transaction.atomic():
+            batch = among(PublicComment.objects.all(), "pk", ids)
+            changed += apply(batch, among(stamped, "pk", ids))
+        last = ids[-1]
     return Outcome(changed=changed, skipped=total - changed, action_id=action_id)
 
 
@@ -226,7 +259,7 @@ def answer(comments, user, *, disposition, text, answering_unit, response=None):
         comments.update(response=response, last_action=action_id)
         counts.answers_changed()
         _log(
-            action_id,
+            _stamped(action_id),
             LOG_ACTIONS["answer"],
             user=user,
             data={
@@ -247,7 +280,7 @@ def set_answer_published(response, user, published):
         )
         PublicComment.objects.filter(response=response).update(last_action=action_id)
         _log(
-            action_id,
+            _stamped(action_id),
             LOG_ACTIONS["answer_publish" if published else "answer_unpublish"],
             user=user,
             data={"response": response.pk},
@@ -307,18 +340,22 @@ def finish_export(entry, *, rows, complete):
 # --- Audit log ----------------------------------------------------------------------------
 
 
-def _log(action_id, action, *, user, data, timestamp=None):
-    """One audit entry per changed comment, written in chunks."""
+def _stamped(action_id):
+    """The comments one action changed: its UPDATE stamped them with its id."""
+    return PublicComment.objects.filter(last_action=action_id)
+
+
+def _log(rows, action, *, user, data, timestamp=None):
+    """One audit entry per comment in ``rows`` (those an action changed), written in chunks.
+
+    All of one action's entries share its id (``last_action``), which is how Wagtail's
+    history groups them.
+    """
     content_type = ContentType.objects.get_for_model(PublicComment)
     timestamp = timestamp or timezone.now()
-    rows = (
-        PublicComment.objects.filter(last_action=action_id)
-        .values_list("pk", "receipt_code")
-        .order_by()
-        .iterator(chunk_size=LOG_CHUNK)
-    )
+    rows = rows.values_list("pk", "receipt_code", "last_action").order_by()
     batch = []
-    for pk, code in rows:
+    for pk, code, action_id in rows.iterator(chunk_size=LOG_CHUNK):
         batch.append(
             ModelLogEntry(
                 content_type=content_type,

@@ -21,6 +21,7 @@ this module as the parent of the format modules.
 """
 
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from ..conf import local_zone, policycomms_settings
 
@@ -76,3 +77,8 @@ def format_datetime(value):
 def format_staff_datetime(value):
     """The staff screens' date and time: dd/mm/yyyy HH:MM (``STAFF_DATETIME_FORMAT``)."""
     return _format(value, STAFF_DATETIME_FORMAT)
+
+
+def format_count(value):
+    """A count with the active language's thousands separator: 200.000 in Vietnamese."""
+    return number_format(value, force_grouping=True)

@@ -21,7 +21,28 @@ def has_text(html):
 
 
 class PolicyCommsPageMixin:
-    """Gives our public templates the portal's base template to extend."""
+    """Gives our public templates the portal's base template to extend, and routes to a
+    child in one query.
+    """
+
+    def route(self, request, path_components):
+        """Find the child by slug with one query on its specific model, when only one
+        page type may be created here (a draft's consultations, an index's drafts).
+
+        Wagtail's ``Page.route`` reads the child as a base ``Page`` and then again as
+        its specific class: two queries at every level, the largest fixed cost of a
+        consultation page four levels deep. Any other case (several child types, a
+        child moved here in the shell, a 404) goes to Wagtail's own routing.
+        """
+        child_models = type(self).allowed_subpage_models()
+        if path_components and len(child_models) == 1:
+            try:
+                child = child_models[0].objects.child_of(self).get(slug=path_components[0])
+            except child_models[0].DoesNotExist:
+                return super().route(request, path_components)
+            child._cached_parent_obj = self
+            return child.route(request, path_components[1:])
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -23,7 +23,8 @@ def among(queryset, field, values):
         return queryset.filter(**{f"{field}__in": values})
     meta = queryset.model._meta
     qn = connection.ops.quote_name
-    column = f"{qn(meta.db_table)}.{qn(meta.get_field(field).column)}"
+    target = meta.pk if field == "pk" else meta.get_field(field)
+    column = f"{qn(meta.db_table)}.{qn(target.column)}"
     # Only quoted names of the model's own column go into the SQL; the values are a parameter.
     condition = RawSQL(f"{column} = ANY(%s)", (values,), output_field=BooleanField())  # noqa: S611
     return queryset.filter(condition)

@@ -2,7 +2,10 @@
 
 A group is the comments with the same normalised text (``text_hash``) on one
 consultation. A group action is ONE call to ``moderation.moderate`` on the group's
-queryset: one UPDATE and chunked audit entries, so it stays fast with 100,000 members.
+queryset: one UPDATE and chunked audit entries. A group larger than
+``MODERATION_BATCH_SIZE`` is handed to a background task that commits one batch at a
+time (``tasks.moderate_group``): a 200,000-member campaign holds no lock for minutes
+and the request does not wait for it.
 """
 
 from django.contrib.admin.utils import quote
@@ -15,6 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
+from django_tasks import TaskResultStatus
 from wagtail.admin import messages
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import ButtonsColumnMixin, Column, NumberColumn, TitleColumn
@@ -23,9 +27,10 @@ from wagtail.admin.views.generic.base import BaseListingView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import Button, ButtonWithDropdown
 
-from .. import moderation
+from .. import moderation, tasks
+from ..conf import policycomms_settings
 from ..filters import CommentGroupFilterSet, consultation_label, draft_title_of, group_rows
-from ..formats import format_staff_datetime
+from ..formats import format_count, format_staff_datetime
 from ..forms import ManyModerationForm
 from ..models import CommentStatus, ConsultationPage, PublicComment
 from ..moderation import ACTIONS
@@ -230,14 +235,42 @@ class GroupModerateView(ModerationActionMixin, FormView):
         return kwargs
 
     def form_valid(self, form):
-        outcome = moderation.moderate(
-            self.members,
+        if self.counts["size"] <= policycomms_settings.MODERATION_BATCH_SIZE:
+            outcome = moderation.moderate(
+                self.members,
+                self.action.code,
+                self.request.user,
+                expected=form.expected,
+                **form.moderation_kwargs,
+            )
+            messages.success(self.request, self.action.done_many(outcome.changed, outcome.skipped))
+            return redirect(self.get_success_url())
+        result = tasks.moderate_group.enqueue(
+            self.representative.pk,
             self.action.code,
-            self.request.user,
+            self.request.user.pk,
             expected=form.expected,
             **form.moderation_kwargs,
         )
-        messages.success(self.request, self.action.done_many(outcome.changed, outcome.skipped))
+        if result.status == TaskResultStatus.SUCCESSFUL:  # an immediate backend
+            outcome = result.return_value
+            messages.success(
+                self.request, self.action.done_many(outcome["changed"], outcome["skipped"])
+            )
+        else:
+            messages.success(
+                self.request,
+                gettext(
+                    "The %(count)s comments of this group are being handled in the "
+                    "background, %(batch)s at a time; the group's counts show the progress. "
+                    "If the work stops part-way, choose the same action again: it carries "
+                    "on with the comments not yet handled."
+                )
+                % {
+                    "count": format_count(self.counts["size"]),
+                    "batch": format_count(policycomms_settings.MODERATION_BATCH_SIZE),
+                },
+            )
         return redirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):

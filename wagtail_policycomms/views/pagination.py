@@ -19,10 +19,11 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
-from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import ngettext
 from wagtail.admin.paginator import WagtailPaginator
+
+from ..formats import format_count
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
@@ -213,4 +214,4 @@ class CappedCountPaginator(WagtailPaginator):
             return super().items_count_label
         return ngettext(
             "More than %(count)s comment", "More than %(count)s comments", self.count_floor
-        ) % {"count": number_format(self.count_floor, force_grouping=True)}
+        ) % {"count": format_count(self.count_floor)}
