@@ -27,8 +27,10 @@ from wagtail_policycomms.antispam import (
     check_form_token,
     check_rate_limits,
     client_ip,
+    form_token_used_for,
     ip_for_storage,
     make_form_token,
+    mark_form_token_used,
     parse_rate,
 )
 
@@ -68,6 +70,11 @@ def refusal_reason(callable_, *args, **kwargs):
     with pytest.raises(SpamRefusal) as info:
         callable_(*args, **kwargs)
     return info.value.reason
+
+
+def factory_post(data):
+    """``data`` as the immutable QueryDict a real request gives the form."""
+    return RequestFactory().post("/", data).POST
 
 
 def post_data(form, **extra):
@@ -256,6 +263,145 @@ def test_add_refusal_shows_a_rate_limit_on_the_form():
     assert form.non_field_errors() == [
         "You have sent several comments in a short time. Please wait 10 minutes and try again."
     ]
+
+
+# --- One comment per form -------------------------------------------------------------
+
+
+class BodyForm(AntiSpamFormMixin, forms.Form):
+    """The comment form's fields that make a resend: the email and the text."""
+
+    email = forms.EmailField()
+    body = forms.CharField(min_length=5)
+
+
+def body_post_data(form, **extra):
+    data = post_data(form, email="lan@example.vn", body="Đề nghị sửa Điều 5.")
+    data.pop("text")
+    data.update(extra)
+    return data
+
+
+def stored_form(data):
+    """A valid form for ``data``, 5 seconds after NOW, marked as stored by the view."""
+    with freeze_time(NOW + timedelta(seconds=5)):
+        form = BodyForm(data)
+        assert form.is_valid(), form.errors
+        mark_form_token_used(form)
+    return form
+
+
+def test_form_tokens_rendered_in_the_same_second_differ():
+    """Two people loading the page at once get tokens of their own: one person's comment
+    must not use up the other's form."""
+    tokens = {make_form_token(NOW) for __ in range(20)}
+    assert len(tokens) == 20
+    for token in tokens:
+        check_form_token(token, now=NOW + timedelta(seconds=5))
+
+
+def test_a_used_token_refuses_another_comment(rate_cache):
+    with freeze_time(NOW):
+        data = body_post_data(BodyForm())
+    stored_form(data)
+    with freeze_time(NOW + timedelta(seconds=30)):
+        form = BodyForm(factory_post({**data, "body": "Another comment, replayed."}))
+        assert not form.is_valid()
+        assert form.spam_reason == "replayed"
+        assert form.non_field_errors() == [
+            "This form has already been used to send a comment. "
+            "Your text is kept below: please send it again."
+        ]
+        form.refresh_tokens()  # what the page does before showing the form again
+        assert form.data["body"] == "Another comment, replayed."
+        resent = BodyForm(form.data.dict())
+    with freeze_time(NOW + timedelta(seconds=40)):
+        assert resent.is_valid(), resent.errors
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"email": "other@example.vn"},
+        {"body": "Đề nghị sửa Điều 6."},
+        {"body": "Đề nghị sửa Điều 5. Và Điều 6."},
+    ],
+    ids=["another email", "another text", "more text"],
+)
+def test_a_used_token_refuses_another_person_or_text(rate_cache, changes):
+    with freeze_time(NOW):
+        data = body_post_data(BodyForm())
+    stored_form(data)
+    with freeze_time(NOW + timedelta(seconds=30)):
+        form = BodyForm({**data, **changes})
+        assert not form.is_valid()
+    assert form.spam_reason == "replayed"
+
+
+def test_a_used_token_lets_the_same_comment_through(rate_cache):
+    """A double click, or the back button: the view finds the stored comment and answers
+    with its original receipt (``already_submitted`` folds case and spacing the same way)."""
+    with freeze_time(NOW):
+        data = body_post_data(BodyForm())
+    stored_form(data)
+    with freeze_time(NOW + timedelta(minutes=5)):
+        again = BodyForm({**data, "email": "Lan@Example.VN", "body": "  ĐỀ NGHỊ sửa\r\n điều 5. "})
+        assert again.is_valid(), again.errors
+    assert again.spam_reason is None
+
+
+def test_a_token_is_used_only_once_a_comment_is_stored(rate_cache):
+    """Validating is not storing: a post refused after validation (a rate limit, a full
+    disk) leaves its token usable, and nothing is written to the cache."""
+    with freeze_time(NOW):
+        data = body_post_data(BodyForm())
+    with freeze_time(NOW + timedelta(seconds=5)):
+        assert BodyForm(data).is_valid()
+        assert list(rate_cache._cache) == []
+        assert BodyForm({**data, "body": "A second comment."}).is_valid()
+
+
+def test_a_form_without_a_body_lets_no_post_through_with_a_used_token(rate_cache):
+    with freeze_time(NOW):
+        data = post_data(CommentForm())
+    with freeze_time(NOW + timedelta(seconds=5)):
+        form = CommentForm(data)
+        assert form.is_valid()
+        mark_form_token_used(form)
+        again = CommentForm(data)
+        assert not again.is_valid()
+    assert again.spam_reason == "replayed"
+
+
+def test_a_used_token_is_remembered_for_as_long_as_it_is_valid(rate_cache):
+    """The record lasts FORM_MAX_AGE_HOURS: past that the token is refused as stale."""
+    with freeze_time(NOW):
+        data = body_post_data(BodyForm())
+    stored_form(data)
+    replay = {**data, "body": "Replayed the next day."}
+    with freeze_time(NOW + timedelta(hours=23, minutes=59)):
+        form = BodyForm(replay)
+        assert not form.is_valid()
+        assert form.spam_reason == "replayed"
+    with freeze_time(NOW + timedelta(hours=24, seconds=10)):
+        form = BodyForm(replay)
+        assert not form.is_valid()
+        assert form.spam_reason == "stale"
+
+
+def test_used_tokens_are_kept_in_the_rate_limit_cache_under_a_hash(rate_cache):
+    with freeze_time(NOW):
+        data = body_post_data(BodyForm())
+    stored_form(data)
+    token = data[FORM_TOKEN_FIELD]
+    (key,) = list(rate_cache._cache)
+    assert "policycomms:form-used:" in key
+    for raw in (token.split(":")[0], "lan@", "example.vn"):
+        assert raw not in key
+    with freeze_time(NOW + timedelta(minutes=1)):
+        assert re.fullmatch("[0-9a-f]{64}", form_token_used_for(token))  # a hash, no email
+        assert form_token_used_for("") is None
+        assert form_token_used_for(make_form_token(NOW)) is None
 
 
 # --- Arithmetic question --------------------------------------------------------------

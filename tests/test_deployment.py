@@ -1,7 +1,10 @@
 """Several app servers: receipt codes without a request-long lock, rate limits counted in a
 shared cache across worker processes, and the check that warns of a per-process cache.
+The demo portal's production settings: its own deployment checks pass, security headers
+(a strict Content-Security-Policy on public pages), error pages, logging to stderr.
 """
 
+import importlib
 import json
 import os
 import re
@@ -18,7 +21,9 @@ import pytest
 from django.core import checks
 from django.db import connection, transaction
 from django.test import override_settings
+from wagtail.test.utils import WagtailTestUtils
 
+from tests import factories
 from wagtail_policycomms.models import ReceiptCounter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,7 +106,7 @@ def test_a_rolled_back_receipt_number():
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_submissions_get_distinct_codes(drop_receipt_sequences):
     """Threads with their own connections, each number in its own transaction."""
     threads, per_thread = 8, 15
@@ -131,7 +136,7 @@ def test_concurrent_submissions_get_distinct_codes(drop_receipt_sequences):
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_submission_is_not_held_up_by_another_that_has_not_committed(drop_receipt_sequences):
     """The old counter row stayed locked until the first comment committed; a sequence
     takes no lock. Should it ever wait, the database's lock_timeout fails this test.
@@ -321,3 +326,279 @@ def test_a_per_process_cache_lets_each_worker_count_on_its_own():
     results = run_workers(env, attempts=12)
 
     assert [result["accepted"] for result in results] == [10, 10]
+
+
+# --- The demo portal's production settings -------------------------------------------------
+
+MANAGE = ROOT / "example_site" / "manage.py"
+STRICT_PAGES = ["home", "index", "draft", "consultation", "refused", "receipt", "not-found"]
+
+
+def production_env(tmp_path, **overrides):
+    """The variables production.py needs, as docs/deployment.md lists them. Nothing is
+    contacted: `check` reads the cache's backend, not the Redis server."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "ATTACHMENTS_S3_BUCKET")
+        and not key.startswith(("SECURE_", "CSP_", "WHITENOISE", "LOG_LEVEL"))
+    }
+    env.update(
+        SECRET_KEY="production-check-" + "k3y-" * 12,
+        ALLOWED_HOSTS="gopy.example.vn",
+        CSRF_TRUSTED_ORIGINS="https://gopy.example.vn",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        STATIC_ROOT=str(tmp_path / "static"),
+        MEDIA_ROOT=str(tmp_path / "media"),
+        PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "example_site")]),
+    )
+    env.update(overrides)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+def run_manage(env, *args):
+    return subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        [sys.executable, str(MANAGE), *args, "--settings=portal.settings.production"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def deploy_check(env):
+    return run_manage(env, "check", "--deploy", "--fail-level", "WARNING")
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        # A proxy that terminates TLS, redirects to HTTPS and sends HSTS itself.
+        {
+            "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto: https",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_HSTS_SECONDS": "0",
+        },
+    ],
+    ids=["django-does-https", "a-proxy-does-https"],
+)
+def test_the_production_settings_pass_their_own_deployment_checks(tmp_path, overrides):
+    result = deploy_check(production_env(tmp_path, **overrides))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_the_deployment_check_fails_without_a_shared_cache(tmp_path):
+    """The check of the test above can fail: without REDIS_URL, W001 at --fail-level WARNING."""
+    result = deploy_check(production_env(tmp_path, REDIS_URL=None))
+
+    assert result.returncode == 1
+    assert "wagtail_policycomms.W001" in result.stderr
+
+
+SERVE_WITHOUT_A_DATABASE = """
+import logging
+import django
+django.setup()
+from django.test import Client
+
+response = Client(raise_request_exception=False).get("/", secure=True, HTTP_HOST="gopy.example.vn")
+print("STATUS", response.status_code)
+print("BODY", response.content.decode())
+print("CSP", response.get("Content-Security-Policy"))
+logging.getLogger("wagtail_policycomms.tasks").warning("receipt email to comment 7 not sent")
+logging.getLogger("django_tasks_db").error("task 12 failed")
+"""
+
+
+def test_the_database_down_gives_the_500_page_and_errors_are_logged_to_stderr(tmp_path):
+    """The database file cannot be opened: Wagtail's page lookup fails, Django renders
+    500.html with an empty context, and django.request logs the error to stderr, as
+    the package's email failures and the tasks worker's errors are."""
+    env = production_env(
+        tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'no-such-folder' / 'portal.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        WHITENOISE="false",
+    )
+    result = subprocess.run(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, "-c", SERVE_WITHOUT_A_DATABASE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "STATUS 500" in result.stdout
+    assert "Hệ thống đang gặp sự cố" in result.stdout
+    assert "unsafe-inline" not in result.stdout.split("CSP", 1)[1]
+    assert "ERROR django.request" in result.stderr
+    assert "Internal Server Error: /" in result.stderr
+    assert "OperationalError" in result.stderr  # the traceback, not only a line
+    assert "WARNING wagtail_policycomms.tasks" in result.stderr
+    assert "receipt email to comment 7 not sent" in result.stderr
+    assert "ERROR django_tasks_db" in result.stderr and "task 12 failed" in result.stderr
+
+
+def test_the_500_page_renders_with_an_empty_context_and_no_database(rf):
+    """Django's own handler: no request context, no context processors. The test has
+    no database access (no django_db mark): a query would fail it."""
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert '<html lang="vi">' in html
+    assert "<h1>Hệ thống đang gặp sự cố</h1>" in html
+    assert html.index("Hệ thống đang gặp sự cố") < html.index('lang="en"')  # Vietnamese first
+    assert 'href="/static/portal/portal.css"' in html
+    assert "<style" not in html
+
+
+@pytest.mark.django_db
+def test_the_404_page_is_the_portal_s(client, home):
+    response = client.get("/khong-co-trang-nay/")
+
+    assert response.status_code == 404
+    soup = WagtailTestUtils.get_soup(response.content)
+    assert soup.find("h1").get_text() == "Không tìm thấy trang"
+    assert soup.select_one("header.site-header")  # the portal's base template
+    assert soup.find("a", href="/")
+
+
+# --- Security headers ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def production(monkeypatch, settings):
+    """The production settings' middleware and security headers, on the test client.
+    (HTTPS redirects stay off: the test client speaks plain HTTP unless asked.)"""
+    monkeypatch.setenv("SECRET_KEY", "production-headers-" + "k3y-" * 12)
+    for name in ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "CSP_FRAME_SRC", "CSP_IMG_SRC"):
+        monkeypatch.delenv(name, raising=False)
+    sys.modules.pop("portal.settings.production", None)
+    module = importlib.import_module("portal.settings.production")
+    sys.modules.pop("portal.settings.production", None)
+    settings.MIDDLEWARE = [m for m in module.MIDDLEWARE if not m.startswith("whitenoise")]
+    for name in (
+        "SECURE_CSP",
+        "PORTAL_ADMIN_CSP",
+        "PORTAL_ADMIN_PATHS",
+        "SECURE_REFERRER_POLICY",
+        "X_FRAME_OPTIONS",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+    ):
+        setattr(settings, name, getattr(module, name))
+    settings.SECURE_SSL_REDIRECT = False
+    return module
+
+
+def directives(response):
+    policy = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+
+
+def inline_code(html):
+    """What a policy without 'unsafe-inline' blocks: inline scripts, <style> elements,
+    style="" and on…="" attributes, javascript: links."""
+    soup = WagtailTestUtils.get_soup(html)
+    found = []
+    for tag in soup.find_all(True):
+        data_only = tag.get("type") in ("application/json", "application/ld+json")
+        if (tag.name == "script" and not tag.get("src") and not data_only) or tag.name == "style":
+            found.append(str(tag)[:120])
+        for attribute, value in tag.attrs.items():
+            if attribute == "style" or attribute.startswith("on"):
+                found.append(f"<{tag.name} {attribute}=…>")
+            if attribute in ("href", "src", "action") and str(value).strip().lower().startswith(
+                "javascript:"
+            ):
+                found.append(f"<{tag.name} {attribute}={value}>")
+    return found
+
+
+@pytest.fixture
+def public_page(client, send, home, index, draft, consultation):
+    """Every kind of public page, by name."""
+    factories.make_comment(consultation, body="Một góp ý đã được duyệt và công bố.")
+
+    def get(name):
+        if name == "refused":
+            return send(consent=None)  # the form again, with its errors and the text
+        if name == "receipt":
+            return client.get(send()["Location"])
+        if name == "not-found":
+            return client.get("/khong-co-trang-nay/")
+        page = {"home": home, "index": index, "draft": draft, "consultation": consultation}
+        return client.get(page[name].url)
+
+    return get
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", STRICT_PAGES)
+def test_public_pages_have_a_strict_policy_and_nothing_it_would_block(
+    production, public_page, name
+):
+    response = public_page(name)
+
+    assert response.status_code in (200, 404)
+    policy = directives(response)
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in response["Content-Security-Policy"]
+    assert inline_code(response.content) == []
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_hsts_is_sent_over_https(production, client, home):
+    response = client.get(home.url, secure=True)
+
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+@pytest.mark.django_db
+def test_plain_http_is_redirected_to_https(production, client, home, settings):
+    settings.SECURE_SSL_REDIRECT = production.SECURE_SSL_REDIRECT
+
+    response = client.get(home.url)
+
+    assert response.status_code == 301
+    assert response["Location"] == f"https://testserver{home.url}"
+
+
+@pytest.mark.django_db
+def test_the_admin_has_its_own_policy(production, editor_client):
+    response = editor_client.get("/admin/")
+
+    assert response.status_code == 200
+    policy = directives(response)
+    assert policy["script-src"] == ["'self'", "'unsafe-inline'", "'unsafe-eval'"]
+    assert policy["frame-ancestors"] == ["'self'"]  # the page preview is a frame of the admin
+    assert policy["object-src"] == ["'none'"]
+
+
+def test_the_portal_s_policy_is_built_as_django_6_builds_it():
+    """On Django 6 Django's middleware writes SECURE_CSP; ours writes the same text."""
+    from portal.middleware import build_policy
+
+    config = {"default-src": ["'self'"], "img-src": ["'self'", "data:"], "report-uri": None}
+    assert build_policy(config) == "default-src 'self'; img-src 'self' data:"
+    csp = pytest.importorskip("django.utils.csp")
+    assert csp.build_policy(config) == build_policy(config)

@@ -328,7 +328,7 @@ def test_a_group_larger_than_a_batch_is_changed_one_batch_at_a_time(
     assert entries.values("uuid").distinct().count() == 1  # one action in the history
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_interrupted_group_pass_keeps_its_batches_and_the_same_action_finishes_it(
     consultation, settings
 ):

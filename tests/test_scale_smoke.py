@@ -221,3 +221,17 @@ def test_the_campaign_group_is_approved_in_committed_batches(consultation, setti
     entries = ModelLogEntry.objects.filter(action=moderation.LOG_ACTIONS["approve"])
     assert entries.count() == CAMPAIGN  # the comment's own history, written in chunks
     assert entries.values("uuid").distinct().count() == 1
+
+
+def test_a_comment_sent_writes_nothing_to_wagtails_reference_index(send, consultation):
+    """Comments are out of the reference index: no task, no rows, at any number of them."""
+    from wagtail.models import ReferenceIndex
+
+    before = ReferenceIndex.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        send()
+    assert PublicComment.objects.filter(consultation=consultation).count() == 1
+    assert ReferenceIndex.objects.count() == before
+    assert not [
+        q["sql"] for q in queries.captured_queries if "wagtailcore_referenceindex" in q["sql"]
+    ]

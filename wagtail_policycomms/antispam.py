@@ -1,6 +1,7 @@
 """Abuse protection for the comment form, run on the portal: foreign captcha services would
-send commenters' personal data abroad. Honeypot, signed form timestamp, rate limits and an
-optional arithmetic question; the call order for views is in ``AntiSpamFormMixin``.
+send commenters' personal data abroad. Honeypot, signed form timestamp (each rendered form
+sends one comment), rate limits and an optional arithmetic question; the call order for
+views is in ``AntiSpamFormMixin``.
 """
 
 import contextlib
@@ -26,6 +27,7 @@ CAPTCHA_TOKEN_FIELD = "captcha_token"  # noqa: S105
 CAPTCHA_ANSWER_FIELD = "captcha_answer"
 
 FORM_SALT = "wagtail_policycomms.form"
+FORM_USED_SALT = "wagtail_policycomms.form-used"
 CAPTCHA_SALT = "wagtail_policycomms.captcha"
 RATE_KEY_SALT = "wagtail_policycomms.ratelimit"
 IP_HASH_SALT = "wagtail_policycomms.ip"
@@ -35,6 +37,10 @@ MESSAGES = {
     "too_fast": _("The form was sent too quickly. Please check your comment and send it again."),
     "stale": _("The form has expired. Your text is kept below: please send it again."),
     "tampered": _("The form could not be checked. Your text is kept below: please send it again."),
+    "replayed": _(
+        "This form has already been used to send a comment. "
+        "Your text is kept below: please send it again."
+    ),
     "captcha": _("The answer to the question is not right."),
 }
 
@@ -90,8 +96,12 @@ class _ClockSigner(signing.TimestampSigner):
 
 
 def make_form_token(now=None):
-    """A signed time of rendering: bots post at once, or replay an old form for days."""
-    return _ClockSigner(FORM_SALT, now).sign("t")
+    """A signed time of rendering: bots post at once, or replay an old form for days.
+
+    The random nonce makes each rendered form's token its own (two forms shown in the
+    same second differ), so a token can be recorded as used (``mark_form_token_used``).
+    """
+    return _ClockSigner(FORM_SALT, now).sign(secrets.token_urlsafe(12))
 
 
 def check_form_token(token, now=None):
@@ -99,6 +109,32 @@ def check_form_token(token, now=None):
     __, age = _ClockSigner(FORM_SALT, now).unsign_fresh(token)
     if age < policycomms_settings.FORM_MIN_SECONDS:
         raise SpamRefusal("too_fast")
+
+
+def _used_tokens():
+    return caches[policycomms_settings.RATE_LIMIT_CACHE]
+
+
+def _used_token_key(token):
+    """The cache key of a used token: a keyed hash, short enough for any cache backend."""
+    digest = salted_hmac(FORM_USED_SALT, str(token), algorithm="sha256").hexdigest()
+    return f"policycomms:form-used:{digest}"
+
+
+def form_token_used_for(token):
+    """The ``resend_key`` of the comment stored with this form token, or None while unused."""
+    return _used_tokens().get(_used_token_key(token)) if token else None
+
+
+def mark_form_token_used(form):
+    """Record that a comment was stored with ``form``'s token: the view calls it once the
+    comment is stored, never for a refused post (whose person must be able to send
+    again). Kept for FORM_MAX_AGE_HOURS, after which the token is refused as stale anyway.
+    """
+    token = form.cleaned_data.get(FORM_TOKEN_FIELD)
+    if token:
+        timeout = math.ceil(policycomms_settings.FORM_MAX_AGE_HOURS * 3600)
+        _used_tokens().set(_used_token_key(token), form.resend_key(form.cleaned_data), timeout)
 
 
 class Captcha:
@@ -270,13 +306,14 @@ class AntiSpamFormMixin:
     Put it first: ``class CommentForm(AntiSpamFormMixin, forms.Form)``; a ``clean()``
     of the form must call ``super().clean()``. In the view::
 
-        if form.is_valid():                   # honeypot, timestamp, question
+        if form.is_valid():                   # honeypot, token unused, question
             try:                              # after validation, before saving
                 check_rate_limits(client_ip(request), form.cleaned_data["email"])
             except RateLimited as refusal:
                 form.add_refusal(refusal)     # refused: do not save
             else:
                 ...save, with ip_for_storage(client_ip(request))...
+                mark_form_token_used(form)    # once saved: one comment per form
         if form.is_bound and form.errors:
             log(form.spam_reason)             # None unless refused as abuse
             form.refresh_tokens()             # then render the form again
@@ -317,10 +354,33 @@ class AntiSpamFormMixin:
         """Honeypot first: a bot that fills it is usually too fast as well."""
         if cleaned_data.get(HONEYPOT_FIELD):
             raise SpamRefusal("honeypot")
-        check_form_token(cleaned_data.get(FORM_TOKEN_FIELD, ""))
+        token = cleaned_data.get(FORM_TOKEN_FIELD, "")
+        check_form_token(token)
+        used_for = form_token_used_for(token)
+        if used_for is not None and (not used_for or used_for != self.resend_key(cleaned_data)):
+            raise SpamRefusal("replayed")
         if CAPTCHA_ANSWER_FIELD in self.fields and CAPTCHA_ANSWER_FIELD not in self.errors:
             captcha = Captcha.from_token(cleaned_data.get(CAPTCHA_TOKEN_FIELD, ""))
             captcha.check(cleaned_data.get(CAPTCHA_ANSWER_FIELD))
+
+    def resend_key(self, cleaned_data):
+        """What a post with a used token must repeat to be let through: the form's
+        consultation, the email and the text folded as ``already_submitted`` folds it.
+        A double click or the back button then reaches the view, which answers with the
+        original receipt; any other post with that token is refused as "replayed". A
+        form without a ``body`` field lets no post through with a used token ("").
+        """
+        from .models.comments import text_hash  # a model module: imported when first used
+
+        if "body" not in self.fields:
+            return ""
+        consultation = getattr(self, "consultation", None)
+        parts = (
+            str(getattr(consultation, "pk", "")),
+            str(cleaned_data.get("email") or "").strip().lower(),
+            text_hash(cleaned_data.get("body") or ""),
+        )
+        return salted_hmac(FORM_USED_SALT, "\n".join(parts), algorithm="sha256").hexdigest()
 
     def add_refusal(self, refusal):
         """Show a refusal as a form error; the view uses it for RateLimited too."""

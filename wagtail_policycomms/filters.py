@@ -44,6 +44,7 @@ from .models import (
     PublicComment,
     Unit,
 )
+from .models.comments import EmailStatus
 from .models.plans import local_today, overdue_q
 from .permissions import can_view_personal_data
 
@@ -222,6 +223,15 @@ class PublicCommentFilterSet(CommentScopeFilterSet):
     has_attachment = django_filters.BooleanFilter(
         label=_("Has attachment"), method="filter_has_attachment", widget=BooleanRadioSelect
     )
+    email_not_delivered = django_filters.BooleanFilter(
+        label=_("Email not delivered"),
+        method="filter_email_not_delivered",
+        widget=BooleanRadioSelect,
+        help_text=_(
+            "Comments whose verification or receipt email the mail server refused, "
+            "after every attempt."
+        ),
+    )
     answer_state = django_filters.ChoiceFilter(
         label=_("Answer"),
         choices=AnswerState.choices,
@@ -388,6 +398,13 @@ class PublicCommentFilterSet(CommentScopeFilterSet):
             return queryset
         has_file = Exists(CommentAttachment.objects.filter(comment=OuterRef("pk")))
         return queryset.filter(has_file if value else ~has_file)
+
+    def filter_email_not_delivered(self, queryset, name, value):
+        """On the partial ``pc_comment_email_failed`` index: the few undelivered among many."""
+        if value is None:
+            return queryset
+        failed = Q(email_status=EmailStatus.FAILED)
+        return queryset.filter(failed) if value else queryset.exclude(failed)
 
     def filter_answer_state(self, queryset, name, value):
         return queryset.with_answer_state(value) if value else queryset

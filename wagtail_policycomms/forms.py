@@ -19,6 +19,7 @@ from wagtail.admin.widgets import AdminTagWidget
 from .antispam import AntiSpamFormMixin
 from .blocks import article_label
 from .conf import policycomms_settings
+from .formats.text import clean_input, is_blank
 from .models import (
     CommenterType,
     CommentStatus,
@@ -87,9 +88,12 @@ class PolicyIndexFilterForm(forms.Form):
             drafts = drafts.filter(tagged_topics__tag=data["topic"])
         if data.get("status"):
             drafts = self.filter_status(drafts, data["status"], now)
-        if data.get("q", "").strip():
+        # A double quote reaches SQLite's full-text MATCH unescaped and fails the query
+        # ("unterminated string", wagtail/wagtail#13227); the words are what is searched.
+        terms = data.get("q", "").replace('"', " ").strip()
+        if terms:
             # Wagtail search gives the matching ids; the filters above stay in the ORM.
-            matches = self.index_page.draft_policies().order_by().search(data["q"].strip())
+            matches = self.index_page.draft_policies().order_by().search(terms)
             drafts = drafts.filter(pk__in=[page.pk for page in matches])
         return drafts
 
@@ -132,15 +136,31 @@ class PolicyIndexFilterForm(forms.Form):
 WHOLE_DRAFT = ""
 
 
-def _clean_text(value):
-    return normalise_text(value)
+class PublicTextField(forms.CharField):
+    """Free text typed by the public, cleaned once by ``formats.text.clean_input`` before
+    Django's checks: a NUL or control character pasted with the text is removed instead
+    of refused, and the length limits count what is stored. A one-line field (the
+    default) that holds nothing visible is empty."""
+
+    def __init__(self, *args, multiline=False, **kwargs):
+        self.multiline = multiline
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = clean_input(value, multiline=self.multiline)
+        value = super().to_python(value)
+        if not self.multiline and is_blank(value):
+            return self.empty_value
+        return value
 
 
 class CommentForm(AntiSpamFormMixin, forms.Form):
     """A comment on an open consultation, on the whole draft or on one article.
 
-    Text is stored NFC-normalised and trimmed; what the person typed is kept on
-    every error because the bound form re-renders it.
+    Text is stored as ``formats.text.clean_input`` leaves it (NFC, no control or bidi
+    characters), trimmed; what the person typed is kept on every error because the
+    bound form re-renders it.
     """
 
     article = forms.ChoiceField(label=_("Comment on"), required=False)
@@ -150,8 +170,8 @@ class CommentForm(AntiSpamFormMixin, forms.Form):
         initial=CommenterType.INDIVIDUAL,
         widget=forms.RadioSelect,
     )
-    display_name = forms.CharField(label=_("Your name"), required=False, max_length=200)
-    organisation_name = forms.CharField(
+    display_name = PublicTextField(label=_("Your name"), required=False, max_length=200)
+    organisation_name = PublicTextField(
         label=_("Organisation, business or agency"),
         required=False,
         max_length=255,
@@ -162,9 +182,11 @@ class CommentForm(AntiSpamFormMixin, forms.Form):
         max_length=254,
         help_text=_("For your receipt. Never shown publicly."),
     )
-    phone = forms.CharField(label=_("Phone (optional)"), required=False, max_length=50)
-    address = forms.CharField(label=_("Address (optional)"), required=False, max_length=500)
-    body = forms.CharField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 10}))
+    phone = PublicTextField(label=_("Phone (optional)"), required=False, max_length=50)
+    address = PublicTextField(label=_("Address (optional)"), required=False, max_length=500)
+    body = PublicTextField(
+        label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 10}), multiline=True
+    )
     attachments = MultipleFileField(label=_("Attachments (optional)"), required=False)
     publish_name = forms.BooleanField(
         label=_("Publish my name with my comment"),
@@ -193,27 +215,17 @@ class CommentForm(AntiSpamFormMixin, forms.Form):
         self.fields["attachments"].help_text = attachments_help_text()
         self.cleaned_attachments = []
 
-    def clean_display_name(self):
-        return _clean_text(self.cleaned_data["display_name"])
-
-    def clean_organisation_name(self):
-        return _clean_text(self.cleaned_data["organisation_name"])
-
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
 
-    def clean_phone(self):
-        return _clean_text(self.cleaned_data["phone"])
-
-    def clean_address(self):
-        return _clean_text(self.cleaned_data["address"])
-
     def clean_body(self):
-        body = _clean_text(self.cleaned_data["body"])
+        body = self.cleaned_data["body"]
         minimum = policycomms_settings.COMMENT_MIN_LENGTH
         maximum = policycomms_settings.COMMENT_MAX_LENGTH
-        if not body:
-            raise forms.ValidationError(_("Please write your comment."), code="blank")
+        if is_blank(body):  # only zero-width spaces, soft hyphens, bidi marks…
+            raise forms.ValidationError(
+                _("Your comment has no visible text. Please write your comment."), code="blank"
+            )
         if len(body) < minimum:
             raise forms.ValidationError(
                 _("Your comment is %(length)s characters long; please write at least %(min)s.")

@@ -8,7 +8,6 @@ import contextlib
 import hashlib
 import math
 import struct
-import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from .conf import policycomms_settings
+from .formats.text import clean_name
 
 #: Every kind we can recognise, in the order they are listed to users.
 KINDS = ("pdf", "doc", "docx", "xls", "xlsx", "odt", "jpg", "png")
@@ -222,11 +222,10 @@ class CleanedAttachment:
 
 
 def clean_file_name(name):
-    """The name to show: no folders, no control characters, NFC, at most 200 characters."""
-    name = unicodedata.normalize("NFC", str(name or ""))
-    name = PurePath(name.replace("\\", "/")).name
-    name = "".join(char for char in name if not unicodedata.category(char).startswith("C"))
-    name = name.strip()
+    """The name to show: no folders, one line of visible text (``formats.text.clean_name``),
+    at most 200 characters."""
+    name = PurePath(str(name or "").replace("\\", "/")).name
+    name = clean_name(name).strip()
     if len(name) > _MAX_NAME_LENGTH:
         suffix = PurePath(name).suffix[:16]
         name = name[: _MAX_NAME_LENGTH - len(suffix)] + suffix

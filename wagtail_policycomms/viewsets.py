@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.admin.utils import quote
 from django.db.models import Count
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
@@ -13,6 +14,7 @@ from wagtail.admin.panels import (
     ObjectList,
 )
 from wagtail.admin.ui.tables import Column
+from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .filters import AssignmentFilterSet, PublicCommentFilterSet
@@ -27,6 +29,7 @@ from .views.assignments import (
     AssignmentEditView,
     AssignmentIndexView,
     PlanDeleteView,
+    PlanManagersOnlyMixin,
     plan_assignments_label,
 )
 from .views.comments import (
@@ -38,7 +41,33 @@ from .views.comments import (
 from .views.groups import CommentGroupIndexView, GroupModerateView
 
 
-class UnitViewSet(SnippetViewSet):
+class ChooserCreateView(SnippetCreateView):
+    """Wagtail keeps a chooser's "create" URL even when the viewset gives the chooser no
+    creation form (ours never do: units, plans and assignments are made on their own
+    screens); a request to it then failed with a 500. Not found instead."""
+
+    def get(self, request):  # after Wagtail's permission check (dispatch)
+        if self.get_creation_form_class() is None:
+            raise Http404
+        return super().get(request)
+
+    def post(self, request):
+        if self.get_creation_form_class() is None:
+            raise Http404
+        return super().post(request)
+
+
+class ChooserViewSet(SnippetChooserViewSet):
+    create_view_class = ChooserCreateView
+
+
+class BaseViewSet(SnippetViewSet):
+    """What every viewset of the package shares."""
+
+    chooser_viewset_class = ChooserViewSet
+
+
+class UnitViewSet(BaseViewSet):
     model = Unit
     icon = "group"
     menu_label = _("Units")
@@ -66,7 +95,7 @@ class UnitViewSet(SnippetViewSet):
     ]
 
 
-class SectorViewSet(SnippetViewSet):
+class SectorViewSet(BaseViewSet):
     model = Sector
     icon = "folder-open-inverse"
     menu_label = _("Fields")
@@ -77,7 +106,7 @@ class SectorViewSet(SnippetViewSet):
     copy_view_enabled = False
 
 
-class CommunicationPlanViewSet(SnippetViewSet):
+class CommunicationPlanViewSet(BaseViewSet):
     """The plans ("Kế hoạch"), kept with their revisions; their items are assignments."""
 
     model = CommunicationPlan
@@ -109,7 +138,7 @@ class CommunicationPlanViewSet(SnippetViewSet):
         return CommunicationPlan.objects.annotate(assignment_count=Count("assignments"))
 
 
-class AssignmentViewSet(SnippetViewSet):
+class AssignmentViewSet(BaseViewSet):
     """The plan's assignments ("Nhiệm vụ"): each unit sees its own first; drafting units
     edit only their own (see permissions.AssignmentPermissionPolicy)."""
 
@@ -127,6 +156,14 @@ class AssignmentViewSet(SnippetViewSet):
     index_template_name = ASSIGNMENT_TEMPLATES + "index.html"
     edit_view_class = AssignmentEditView
     delete_view_class = AssignmentDeleteView
+
+    @property
+    def revisions_revert_view_class(self):
+        """Wagtail's revert view (the edit view on an old revision), for plan managers only."""
+        return type(
+            "AssignmentRevertView", (PlanManagersOnlyMixin, super().revisions_revert_view_class), {}
+        )
+
     edit_handler = ObjectList(
         [
             FieldPanel("plan"),
@@ -194,7 +231,7 @@ class PublicCommentURLFinder:
             )
 
 
-class PublicCommentViewSet(SnippetViewSet):
+class PublicCommentViewSet(BaseViewSet):
     """The moderation queue, "Góp ý" in the menu: its own top-level item, opening on pending
     comments. No add, edit, copy or delete views are offered (see permissions)."""
 

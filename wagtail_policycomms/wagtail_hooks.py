@@ -41,6 +41,8 @@ hooks.register("after_create_page", pages.warn_short_consultation)  # views.page
 hooks.register("after_edit_page", pages.warn_short_consultation)
 hooks.register("register_page_header_buttons", pages.synthesis_header_buttons)
 hooks.register("register_page_listing_more_buttons", pages.synthesis_listing_buttons)
+hooks.register("before_delete_page", pages.refuse_deleting_pages_with_comments)
+hooks.register("before_bulk_action", pages.refuse_bulk_deleting_pages_with_comments)
 
 hooks.register("construct_homepage_panels", dashboard.add_moderation_panel)  # views.dashboard
 hooks.register("construct_homepage_panels", dashboard.add_plan_panels)

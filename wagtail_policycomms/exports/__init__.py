@@ -10,10 +10,11 @@ written to a temporary file that spills to disk. Each export writes one audit
 entry (``moderation.log_export``), never one per comment.
 
 Cells whose text starts with ``= + - @``, a tab or a carriage return are
-prefixed with a single quote so spreadsheets never run them as formulas.
+prefixed with a single quote so spreadsheets never run them as formulas; that rule,
+and what a file can hold, are ``formats.text``'s (``for_csv``, ``for_xlsx``).
 
-The code is split by concern: ``columns`` (what is exported, row by row, and
-``neutralise``; no admin imports), ``writers`` (CSV and XLSX files) and
+The code is split by concern: ``columns`` (what is exported, row by row; no admin
+imports), ``writers`` (CSV and XLSX files) and
 ``views`` (``CommentExportMixin``, the moderation queue's export buttons, which
 export the queue as filtered and searched). The names other code uses are
 re-exported here:
@@ -23,16 +24,16 @@ re-exported here:
   ``CommentRowBuilder``: the rows as lists, a chunk at a time, and their ``count``;
 - ``write_csv(queryset, fileobj, ...)`` / ``write_xlsx(queryset, fileobj, ...)``:
   for a background task writing to a file (they return the row count);
-- ``neutralise`` and ``safe_cell``: formula-safe cells, also used by the reports;
+- ``neutralise`` (from ``formats.text``) and ``safe_cell``: formula-safe cells;
 - ``CommentExportMixin``: for a Wagtail index view of comments.
 """
 
+from ..formats.text import neutralise
 from .columns import (
     COMMENT_EXPORT_COLUMNS,
     CommentRowBuilder,
     export_columns,
     iter_comment_rows,
-    neutralise,
 )
 from .views import CommentExportMixin
 from .writers import BOM, XLSX_CONTENT_TYPE, iter_csv, safe_cell, write_csv, write_xlsx

@@ -45,8 +45,6 @@ CHUNK_SIZE = 2000
 #: a hundred chunks). Smaller groups are cheap to count again; keeping every group
 #: would hold one entry per comment of a million-comment export.
 REMEMBERED_GROUP_SIZE = 50
-#: What a spreadsheet may take for the start of a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -122,21 +120,6 @@ def headings(columns):
 
 
 # --- Cell values ----------------------------------------------------------------------------
-
-
-def neutralise(value):
-    """Text a spreadsheet could read as a formula gets a leading single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def neutralise_row(values):
-    """``neutralise`` on every cell of a row, in one call: a million rows have 25 million cells."""
-    return [
-        "'" + value if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
-        for value in values
-    ]
 
 
 def _person(user):
@@ -353,7 +336,7 @@ class CommentRowBuilder:
 def iter_comment_rows(queryset, *, with_personal_data, request=None):
     """One dict per comment (column key -> value), every comment of ``queryset``, in order.
 
-    Values are not neutralised: writers call ``neutralise()`` on each cell.
+    Values are written as stored: the writers make each cell safe (``formats.text``).
     """
     builder = CommentRowBuilder(with_personal_data=with_personal_data, request=request)
     keys = [column.key for column in builder.columns]

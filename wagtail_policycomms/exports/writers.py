@@ -5,8 +5,9 @@ what is exported, and from the views so a background task can write a file.
 CSV is produced for a streaming response: the BOM and headings first, before any
 comment is read, then blocks of about ``CSV_BLOCK_CHARS`` (one write per block,
 not per line, for the server). XLSX uses openpyxl's write-only mode, which
-keeps the rows on disk. Every cell goes through ``neutralise()`` so spreadsheets
-never run text as a formula.
+keeps the rows on disk. Every cell goes through ``formats.text`` (``for_csv_row``,
+``for_xlsx``): spreadsheets never run text as a formula, and no character a
+comment was stored with (before the form cleaned its input) breaks a file.
 """
 
 import csv
@@ -15,19 +16,14 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .columns import CommentRowBuilder, headings, neutralise, neutralise_row
+from ..formats.text import for_csv_row, for_xlsx
+from .columns import CommentRowBuilder, headings
 
 BOM = "\ufeff"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Characters of CSV gathered before they are handed to the response.
 CSV_BLOCK_CHARS = 64 * 1024
-
-
-def _strip_control_characters(value):
-    """XLSX cannot hold most control characters; openpyxl would refuse the whole file."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def safe_cell(sheet, value):
@@ -58,7 +54,7 @@ def iter_csv(queryset, *, with_personal_data=False, request=None, builder=None):
     buffer.seek(0)
     buffer.truncate()
     for values in builder.iter_rows(queryset):
-        writer.writerow(neutralise_row(values))
+        writer.writerow(for_csv_row(values))
         if buffer.tell() >= CSV_BLOCK_CHARS:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -76,11 +72,11 @@ def write_csv(queryset, fileobj, *, with_personal_data, request=None):
 
 
 def _xlsx_cell(sheet, value):
+    value = for_xlsx(value)
     if value == "":
         return None  # an empty cell: openpyxl skips it instead of writing an empty string
-    value = neutralise(_strip_control_characters(value))
     # Plain values share openpyxl's one reusable cell; only text that openpyxl would
-    # take for a formula (none is left after neutralise) needs a cell of its own.
+    # take for a formula (none is left after for_xlsx) needs a cell of its own.
     if isinstance(value, str) and value.startswith("="):
         return safe_cell(sheet, value)
     return value

@@ -5,6 +5,7 @@ concrete page types only add what needs a concrete model. A portal that wants
 its own variant subclasses the abstract class.
 """
 
+from django.db import transaction
 from django.utils.html import strip_tags
 
 from ..compat import get_base_page_class
@@ -24,6 +25,14 @@ class PolicyCommsPageMixin:
     """Gives our public templates the portal's base template to extend, and routes to a
     child in one query.
     """
+
+    def delete(self, *args, **kwargs):
+        """All or nothing: Wagtail changes the tree (the parent's child count) and writes
+        its audit entry before Django finds the comments that protect the page
+        (``on_delete=PROTECT``); outside a transaction a refused delete left those
+        behind. The admin refuses earlier, with a message (``views.pages``)."""
+        with transaction.atomic():
+            return super().delete(*args, **kwargs)
 
     def route(self, request, path_components):
         """Find the child by slug with one query on its specific model, when only one

@@ -28,6 +28,17 @@ from .lookups import among
 PII_FIELDS = ("display_name", "email", "phone", "address", "ip_address", "user_agent")
 
 
+class EmailStatus(models.TextChoices):
+    """Whether the last email to the commenter (verification or receipt) left us.
+
+    Delivery, not moderation: written by ``tasks`` only, never with ``status``.
+    """
+
+    NOT_SENT = "", _("Not sent yet")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not delivered")
+
+
 class CommenterType(models.TextChoices):
     INDIVIDUAL = "individual", _("Individual")
     ORGANISATION = "organisation", _("Organisation")
@@ -206,6 +217,19 @@ class PublicComment(models.Model):
     ip_address = models.CharField(_("IP address"), max_length=64, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=400, blank=True)
 
+    # Email delivery: written only by wagtail_policycomms.tasks, for the last email
+    # (verification or receipt) sent to the commenter. "failed" once every attempt
+    # was refused by the mail server; the receipt page then offers to send it again.
+    email_status = models.CharField(
+        _("email delivery"),
+        max_length=10,
+        choices=EmailStatus.choices,
+        default=EmailStatus.NOT_SENT,
+        blank=True,
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("email attempts"), default=0)
+    email_status_at = models.DateTimeField(_("email delivery recorded at"), null=True, blank=True)
+
     # Moderation: written only by wagtail_policycomms.moderation.
     moderation_reason = models.CharField(_("reason"), max_length=50, blank=True)
     moderation_note = models.TextField(_("moderator's note"), blank=True)
@@ -238,6 +262,14 @@ class PublicComment(models.Model):
 
     objects = PublicCommentQuerySet.as_manager()
 
+    #: Out of Wagtail's reference index. Every save of a tracked model enqueues an index
+    #: update (with the immediate backend, several queries inside the citizen's POST,
+    #: and a 500 if the task queue is down), and a consultation with 300,000 comments
+    #: would gain 300,000 "usage" rows. Nothing links to a comment, and what a comment
+    #: points at is its own data: the consultation's comments are counted by
+    #: ``models.counts`` and protect the page themselves (``on_delete=PROTECT``).
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("public comment")
         verbose_name_plural = _("public comments")
@@ -268,6 +300,12 @@ class PublicComment(models.Model):
                 fields=["consultation"],
                 condition=Q(status=CommentStatus.APPROVED, response__isnull=True),
                 name="pc_comment_awaiting",
+            ),
+            # The queue's "Email not delivered" filter: a handful of rows among millions.
+            models.Index(
+                fields=["-submitted_at"],
+                condition=Q(email_status=EmailStatus.FAILED),
+                name="pc_comment_email_failed",
             ),
         ]
         constraints = [
@@ -468,7 +506,12 @@ class CommentAttachment(models.Model):
 
     @classmethod
     def from_cleaned(cls, comment, cleaned):
-        """Store a file that passed ``uploads.validate_attachments``."""
+        """Store a file that passed ``uploads.validate_attachments``.
+
+        The file is written first, then its row: if the row fails (the database went
+        away), the file just written is deleted, since the caller never got it back to
+        clean up.
+        """
         attachment = cls(
             comment=comment,
             original_name=cleaned.original_name,
@@ -477,5 +520,9 @@ class CommentAttachment(models.Model):
             sha256=cleaned.sha256,
         )
         attachment.file.save(cleaned.original_name, cleaned.file, save=False)
-        attachment.save()
+        try:
+            attachment.save()
+        except BaseException:
+            attachment.file.delete(save=False)
+            raise
         return attachment

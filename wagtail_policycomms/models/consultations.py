@@ -1,13 +1,25 @@
 """Consultation rounds (đợt lấy ý kiến) on a draft policy."""
 
+import time
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
-from django.http import HttpResponseRedirect
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connections,
+    models,
+    router,
+    transaction,
+)
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -40,6 +52,24 @@ ConsultationPageManager = PageManager.from_queryset(ConsultationPageQuerySet)
 
 #: What a commenter consents to by sending the form ("publish_name" is added if ticked).
 CONSENT_PURPOSES = ["receive_and_answer_comment"]
+
+#: The database could not be used (unreachable, connection lost, locked past the retries):
+#: the comment POST answers "please try again" (``render_comment_failure``), not a 500.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+#: Seconds a browser or proxy is told to wait before sending a failed comment again.
+RETRY_AFTER_SECONDS = 30
+#: PostgreSQL's SQLSTATEs for a lock that may be free on the next try: serialization
+#: failure, deadlock, lock timeout.
+RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}
+
+
+def is_lock_error(error, connection):
+    """Whether ``error`` is a lock another transaction held, which a new try may get."""
+    if connection.vendor == "sqlite":
+        return "locked" in str(error)  # "database is locked", "database table is locked"
+    cause = error.__cause__
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    return code in RETRYABLE_SQLSTATES
 
 
 def pick_current_round(consultations, moment):
@@ -165,46 +195,94 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
     # (get_form, process_form_submission, render_landing_page), each step of a POST
     # is a method, so a portal overrides one step without rewriting ``serve``
     # (docs/extending.md). The checks between the steps (period, duplicates, rate
-    # limits) stay in ``serve``: they are the rules every portal keeps.
+    # limits) stay in ``serve``: they are the rules every portal keeps. The steps:
+    # get_comment_form → process_comment_submission (through store_comment, which
+    # tries again while the database is locked) → render_comment_receipt; a refusal
+    # goes to render_comment_refusal, a database failure to render_comment_failure.
+
+    #: Tries of the storing transaction when the database says it is locked (SQLite
+    #: lets one writer in at a time; a PostgreSQL deadlock or lock timeout): a
+    #: concurrent post usually finishes within the short backoff.
+    comment_store_attempts = 3
+    #: Seconds before the second try, doubled before each next one.
+    comment_store_backoff = 0.05
 
     def serve(self, request, *args, **kwargs):
-        """GET: the page and a blank form. POST: take a comment, then redirect (PRG)."""
+        """GET: the page and a blank form. POST: take a comment, then redirect (PRG).
+
+        When the database fails (locked past the retries, unreachable), nothing is
+        stored and ``render_comment_failure`` asks the person to send again, with
+        their text.
+        """
         from .. import antispam
-        from ..views.public import never_cache_private
+        from ..views.public import logger, never_cache_private
         from .comments import PublicComment
 
         if request.method != "POST":
             return never_cache_private(super().serve(request, *args, **kwargs))
 
-        form = self.get_comment_form(request, request.POST, request.FILES)
-        now = timezone.now()
-        if self.status_at(now) != ConsultationStatus.OPEN:
-            return self.render_comment_refusal(request, form, closed=True)
-        if not form.is_valid():
-            return self.render_comment_refusal(request, form)
-
-        data = form.cleaned_data
-        existing = PublicComment.objects.already_submitted(self, data["email"], data["body"])
-        if existing is not None:
-            # The same person sending the same text again gets the original receipt.
-            return self.render_comment_receipt(request, existing)
-
+        form = None
         try:
-            antispam.check_rate_limits(antispam.client_ip(request), data["email"])
-        except antispam.RateLimited as refusal:
-            form.add_refusal(refusal)
-            return self.render_comment_refusal(request, form)
+            form = self.get_comment_form(request, request.POST, request.FILES)
+            now = timezone.now()
+            if self.status_at(now) != ConsultationStatus.OPEN:
+                return self.render_comment_refusal(request, form, closed=True)
+            if not form.is_valid():
+                return self.render_comment_refusal(request, form)
 
-        # The comment is stored as sent at the moment the period was checked.
-        form.submitted_at = now
-        try:
-            comment = self.process_comment_submission(request, form)
-        except IntegrityError:
-            # A double click raced the duplicate check: the first one won.
+            data = form.cleaned_data
             comment = PublicComment.objects.already_submitted(self, data["email"], data["body"])
+            # The same person sending the same text again gets the original receipt.
             if comment is None:
-                raise
+                try:
+                    antispam.check_rate_limits(antispam.client_ip(request), data["email"])
+                except antispam.RateLimited as refusal:
+                    form.add_refusal(refusal)
+                    return self.render_comment_refusal(request, form)
+
+                # The comment is stored as sent at the moment the period was checked.
+                form.submitted_at = now
+                try:
+                    comment = self.store_comment(request, form)
+                except IntegrityError:
+                    # A double click raced the duplicate check: the first one won.
+                    comment = PublicComment.objects.already_submitted(
+                        self, data["email"], data["body"]
+                    )
+                    if comment is None:
+                        raise
+                # One rendered form sends one comment (the same comment again still
+                # gets its receipt above).
+                antispam.mark_form_token_used(form)
+        except DATABASE_UNAVAILABLE:
+            logger.warning("Comment not stored on %s: database unavailable", self.pk, exc_info=True)
+            return self.render_comment_failure(request, form)
         return self.render_comment_receipt(request, comment)
+
+    def store_comment(self, request, form):
+        """``process_comment_submission``, tried again while the database is locked.
+
+        Each try is a whole transaction rolled back on failure (no row, no file), so
+        trying again is safe; only a lock is retried, and only when the failed try
+        left the connection usable (not inside a broken outer transaction, as with
+        ATOMIC_REQUESTS). Anything else, or the last try, is raised.
+        """
+        from .comments import PublicComment
+
+        connection = connections[router.db_for_write(PublicComment)]
+        attempt = 1
+        while True:
+            try:
+                return self.process_comment_submission(request, form)
+            except OperationalError as error:
+                if (
+                    attempt >= self.comment_store_attempts
+                    or not is_lock_error(error, connection)
+                    or connection.needs_rollback
+                ):
+                    raise
+            time.sleep(self.comment_store_backoff * 2 ** (attempt - 1))
+            attempt += 1
 
     def get_comment_form(self, request, data=None, files=None, **kwargs):
         """The comment form: blank for the page (``get_context``), bound on a POST (``serve``).
@@ -265,16 +343,13 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
                 for attachment in form.cleaned_attachments:
                     stored = CommentAttachment.from_cleaned(comment, attachment)
                     stored_files.append(stored.file)
-                receipt_url = request.build_absolute_uri(receipt_path(comment))
                 if comment.status == CommentStatus.UNVERIFIED:
-                    verify_url = request.build_absolute_uri(verification_path(comment))
-                    transaction.on_commit(
-                        lambda: tasks.send_verification_email.enqueue(comment.pk, verify_url)
-                    )
+                    email_task = tasks.send_verification_email
+                    url = request.build_absolute_uri(verification_path(comment))
                 else:
-                    transaction.on_commit(
-                        lambda: tasks.send_receipt_email.enqueue(comment.pk, receipt_url)
-                    )
+                    email_task = tasks.send_receipt_email
+                    url = request.build_absolute_uri(receipt_path(comment))
+                transaction.on_commit(lambda: tasks.queue_email(email_task, comment, url))
         except Exception:
             for file in stored_files:
                 file.delete(save=False)
@@ -295,6 +370,47 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
         context = self.get_context(request, comment_form=form)
         context["comment_refused_closed"] = closed
         response = TemplateResponse(request, self.get_template(request), context)
+        return never_cache_private(response)
+
+    def render_comment_failure(self, request, form):
+        """The database failed while taking the comment: nothing was stored; try again.
+
+        The page again, as for a refusal, with the person's text and a message to
+        send it again in a moment, status 503 (with ``Retry-After``). The page is
+        rendered here, not lazily: if it needs the database that just failed, a
+        small page without it shows the text instead (``comments/unavailable.html``).
+        ``form`` is None when the database failed before the form was built.
+        """
+        from ..views.public import never_cache_private
+
+        files_sent = any(request.FILES.getlist("attachments"))
+        message = _(
+            "We could not save your comment just now because of a technical problem; "
+            "nothing was stored. Your text is kept below: please send it again in a few minutes."
+        )
+        if files_sent:
+            message = format_lazy("{} {}", message, _("Please attach your files again."))
+        response = None
+        if form is not None:
+            form.add_error(None, ValidationError(message, code="unavailable"))
+            try:
+                response = self.render_comment_refusal(request, form)
+                response.status_code = 503
+                response.render()
+            except DatabaseError:
+                response = None
+        if response is None:
+            text = form.data.get("body", "") if form is not None else request.POST.get("body", "")
+            response = HttpResponse(
+                # No request: context processors (the user, the site's settings) may
+                # need the database.
+                render_to_string(
+                    "wagtail_policycomms/comments/unavailable.html",
+                    {"message": message, "text": text, "page_url": request.path},
+                ),
+                status=503,
+            )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return never_cache_private(response)
 
     def render_comment_receipt(self, request, comment):

@@ -2,8 +2,8 @@
 
 The reports are small (one row per draft, per unit or per figure), so each file is
 built in memory in one go, while the user's admin language is still active. Every
-cell goes through ``neutralise()``, so a title starting with "=" never runs as a
-formula, and numbers stay numbers.
+text cell goes through ``formats.text.for_xlsx``, so a title starting with "=" never
+runs as a formula and no stored character can break the file; numbers stay numbers.
 """
 
 import csv
@@ -12,10 +12,9 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from ..exports.columns import neutralise
 from ..exports.writers import BOM, XLSX_CONTENT_TYPE, safe_cell
+from ..formats.text import for_xlsx
 
 
 def cell_value(value):
@@ -28,7 +27,7 @@ def cell_value(value):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, (int, float)):
         return value
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    return for_xlsx(str(value))
 
 
 def csv_response(filename, headings, rows):

@@ -1,9 +1,9 @@
 """The report as an XLSX workbook, for staff who work on it in a spreadsheet.
 
 Named ``spreadsheet`` to match ``word``; only layout lives here, the content
-comes from ``data.build_synthesis``. Cells are neutralised like comment exports
-(``exports.neutralise`` and ``exports.safe_cell``) and cut to the length a cell
-can hold.
+comes from ``data.build_synthesis``. Cells are made safe like comment exports
+(``formats.text.for_xlsx``: only what XML holds, never a formula, cut to the length
+a cell can hold; and ``exports.safe_cell``).
 
 The workbook is written in openpyxl's write-only mode, like the comment exports:
 rows go to disk as they are appended, so a section of thousands of comments costs
@@ -15,27 +15,18 @@ each of its rows, never merged, so the sheet sorts and filters as a plain table.
 from copy import copy
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
-from ..exports import neutralise, safe_cell
+from ..exports import safe_cell
+from ..formats.text import for_xlsx
 from .data import COLUMN_HEADINGS
 
-XLSX_CELL_LIMIT = 32767
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _fit(text):
-    """Formula-safe text a cell can hold: no control characters, at most 32,767 characters."""
-    text = neutralise(ILLEGAL_CHARACTERS_RE.sub("", text))
-    if len(text) > XLSX_CELL_LIMIT:
-        return text[: XLSX_CELL_LIMIT - 1] + "…"
-    return text
-
-
 def _cell(sheet, value, *, font=None, alignment=None):
-    cell = safe_cell(sheet, _fit(value) if isinstance(value, str) else value)
+    cell = safe_cell(sheet, for_xlsx(value))
     if font is not None:
         cell.font = font
     if alignment is not None:
@@ -48,7 +39,7 @@ def _styled_like(template):
     looks the style up (hashing it) every time, a third of the time on a long table."""
 
     def cell(sheet, value):
-        made = safe_cell(sheet, _fit(value))
+        made = safe_cell(sheet, for_xlsx(value))
         made._style = copy(template._style)
         return made
 

@@ -15,9 +15,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from lxml.etree import SubElement
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..formats import localtime
+from ..formats.text import for_xml
 from .data import (
     COLUMN_HEADINGS,
     MOTTO,
@@ -42,7 +42,7 @@ def _set_font(style, size=13):
 def _paragraph(container, text="", *, bold=False, italic=False, align=None, space_after=0):
     paragraph = container.add_paragraph()
     if text:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(for_xml(text))
         run.bold = bold
         run.italic = italic
     if align is not None:
@@ -56,7 +56,7 @@ def _cell_lines(cell, lines, *, bold=False, align=None):
     first = cell.paragraphs[0]
     for i, line in enumerate(lines):
         paragraph = first if i == 0 else cell.add_paragraph()
-        run = paragraph.add_run(line)
+        run = paragraph.add_run(for_xml(line))
         run.bold = bold
         if align is not None:
             paragraph.alignment = align
@@ -176,7 +176,7 @@ def _add_table(document, synthesis):
                 widths,
                 first,
                 row.authors,
-                row.text.split("\n"),
+                for_xml(row.text).split("\n"),
                 [str(answer) for answer in row.answers] or [""],
             )
     return table
@@ -194,21 +194,20 @@ _SPACE = qn("xml:space")
 _RUN_BREAKS = re.compile(r"([\t\r\n])")
 
 
-def _xml_text(text):
-    """Text XML can hold: control characters (Word's vertical tab for a line break,
-    pasted text) make lxml refuse the whole document, so they are dropped."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
-
-
 def _append_run(paragraph, text, bold):
-    """A run as python-docx's ``paragraph.add_run(text)`` with ``run.bold = bold`` writes it."""
+    """A run as python-docx's ``paragraph.add_run(text)`` with ``run.bold = bold`` writes it.
+
+    The text goes through ``for_xml``: one control character (Word's vertical tab in
+    pasted text, a row stored before the form cleaned its input) would make lxml
+    refuse the whole document.
+    """
     tags = _TAGS
     run = SubElement(paragraph, tags["r"])
     properties = SubElement(run, tags["rPr"])
     weight = SubElement(properties, tags["b"])
     if not bold:
         weight.set(_VAL, "0")
-    for piece in _RUN_BREAKS.split(_xml_text(text)):
+    for piece in _RUN_BREAKS.split(for_xml(text)):
         if piece == "\t":
             SubElement(run, tags["tab"])
         elif piece in ("\r", "\n"):

@@ -7,9 +7,10 @@ export read it from the local date in ``POLICYCOMMS_TIME_ZONE``, once per reques
 
 from datetime import date
 
+from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.db.models import F, Prefetch, ProtectedError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -18,14 +19,16 @@ from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, Table
 from wagtail.snippets.views.snippets import DeleteView, EditView, IndexView
 
-from ..exports import BOM, neutralise
+from ..exports import BOM
 from ..formats import format_date
+from ..formats.text import for_xlsx
 from ..models import (
+    Assignment,
     AssignmentProgress,
     CommunicationPlan,
 )
 from ..models.plans import local_today
-from ..permissions import assignment_permission_policy, forbidden
+from ..permissions import assignment_permission_policy, forbidden, manages_plan
 
 TEMPLATES = "wagtail_policycomms/admin/assignments/"
 
@@ -217,8 +220,7 @@ class AssignmentIndexView(IndexView):
             "latest_progress": f"{format_date(latest.date)}: {latest.note}" if latest else "",
         }
         return {
-            key: neutralise(str(value)) if isinstance(value, str) else value
-            for key, value in row.items()
+            key: for_xlsx(value) if isinstance(value, str) else value for key, value in row.items()
         }
 
     def stream_csv(self, queryset):
@@ -255,15 +257,30 @@ class AssignmentIndexView(IndexView):
 
 class UnitScopedMixin:
     """Editing or deleting one assignment needs the policy's instance check (the user's unit
-    leads it); a refusal is a real 403 page."""
+    leads it); a refusal is a real 403 page.
+
+    The check reads the assignment as stored, never the object the view will edit: a
+    revert view's object is the old revision, which may name another lead unit.
+    """
 
     instance_action = "change"
 
     def dispatch(self, request, *args, **kwargs):
-        instance = getattr(self, "object", None) or self.get_object()
+        stored = get_object_or_404(Assignment, pk=unquote(str(kwargs["pk"])))
         if not assignment_permission_policy.user_has_permission_for_instance(
-            request.user, self.instance_action, instance
+            request.user, self.instance_action, stored
         ):
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PlanManagersOnlyMixin:
+    """Reverting an assignment to an earlier revision restores the plan's terms with it
+    (deadline, lead unit: ``forms.PLAN_TERMS``), which only those who manage the plan may
+    change; a drafting unit edits its progress instead."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not manages_plan(request.user):
             return forbidden(request)
         return super().dispatch(request, *args, **kwargs)
 

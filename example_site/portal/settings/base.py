@@ -96,6 +96,8 @@ WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = SITE_DIR / "static_collected"
+# The portal's own stylesheet (portal/static/portal/portal.css).
+STATICFILES_DIRS = [SITE_DIR / "portal" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = SITE_DIR / "media"
 
