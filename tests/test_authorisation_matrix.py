@@ -48,6 +48,7 @@ from django.core.management import call_command
 from django.core.signals import got_request_exception
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from wagtail import VERSION as WAGTAIL_VERSION
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.documents import get_document_model
@@ -408,7 +409,9 @@ def sector_rows():
 BULK_MODERATION = "L D D A D A"
 BULK_DELETE_BY_MANAGERS = "L R R R A A"
 BULK_DELETE_BY_SUPERUSER = "L R R R R A"
-BULK_DELETE_BY_NOBODY = "L R R R R R"
+#: Comments are deletable by nobody. Wagtail 8 lists each as refused; Wagtail 7.4 refuses
+#: the superuser's whole request up front (both refuse, and nothing changes).
+BULK_DELETE_BY_NOBODY = "L R R R R R" if WAGTAIL_VERSION >= (8,) else "L R R R R D"
 
 
 def bulk_rows():

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.urls import path, reverse
@@ -44,16 +45,23 @@ from .views.groups import CommentGroupIndexView, GroupModerateView
 class ChooserCreateView(SnippetCreateView):
     """Wagtail keeps a chooser's "create" URL even when the viewset gives the chooser no
     creation form (ours never do: units, plans and assignments are made on their own
-    screens); a request to it then failed with a 500. Not found instead."""
+    screens); a request to it then failed with a 500. Refused by the snippet's own
+    permission policy (Wagtail 7.4's chooser consults the model's default one), then
+    not found."""
 
-    def get(self, request):  # after Wagtail's permission check (dispatch)
+    def refuse(self):
+        policy = self.model_class.snippet_viewset.permission_policy
+        if not policy.user_has_permission(self.request.user, "add"):
+            raise PermissionDenied
         if self.get_creation_form_class() is None:
             raise Http404
+
+    def get(self, request):
+        self.refuse()
         return super().get(request)
 
     def post(self, request):
-        if self.get_creation_form_class() is None:
-            raise Http404
+        self.refuse()
         return super().post(request)
 
 
