@@ -240,6 +240,21 @@ def queue(ctx):
 # --- 3. Bulk approve ---------------------------------------------------------------------
 
 
+def _raw_approve(table, user, where, params, expected):
+    """The baseline of the approve figures: the package's UPDATE, as one raw statement."""
+    import uuid
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{table}" SET status = %s, status_changed_at = now(), moderated_at = now(), '
+            "moderated_by_id = %s, moderation_reason = '', moderation_note = '', "
+            f"last_action = %s WHERE {where} AND status IN ('pending', 'rejected', 'spam')",
+            ["approved", user.pk, uuid.uuid4(), *params],
+        )
+        if cursor.rowcount != expected:
+            raise RuntimeError(f"raw UPDATE changed {cursor.rowcount} of {expected}")
+
+
 def bulk_approve(ctx):
     from wagtail_policycomms import moderation
     from wagtail_policycomms.models import PublicComment
@@ -261,17 +276,7 @@ def bulk_approve(ctx):
             raise RuntimeError(f"approved {outcome.changed} of {len(ids)}")
 
     def raw():
-        import uuid
-
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f'UPDATE "{table}" SET status = %s, status_changed_at = now(), moderated_at = now(), '
-                "moderated_by_id = %s, moderation_reason = '', moderation_note = '', "
-                "last_action = %s WHERE id = ANY(%s) AND status IN ('pending', 'rejected', 'spam')",
-                ["approved", user.pk, uuid.uuid4(), ids],
-            )
-            if cursor.rowcount != len(ids):
-                raise RuntimeError(f"raw UPDATE changed {cursor.rowcount} of {len(ids)}")
+        _raw_approve(table, user, "id = ANY(%s)", [ids], len(ids))
 
     def restore(name):
         if name == "package":  # back through the package: its own bookkeeping stays right
@@ -341,18 +346,8 @@ def group_approve(ctx):
             raise RuntimeError(f"approved {outcome.changed} of {size}")
 
     def raw():
-        import uuid
-
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f'UPDATE "{table}" SET status = %s, status_changed_at = now(), moderated_at = now(), '
-                "moderated_by_id = %s, moderation_reason = '', moderation_note = '', "
-                "last_action = %s WHERE consultation_id = %s AND text_hash = %s "
-                "AND status IN ('pending', 'rejected', 'spam')",
-                ["approved", user.pk, uuid.uuid4(), big, text_hash(nfc(CAMPAIGN_TEXT))],
-            )
-            if cursor.rowcount != size:
-                raise RuntimeError(f"raw UPDATE changed {cursor.rowcount} of {size}")
+        where = "consultation_id = %s AND text_hash = %s"
+        _raw_approve(table, user, where, [big, text_hash(nfc(CAMPAIGN_TEXT))], size)
 
     def to_pending(_name=None):
         with connection.cursor() as cursor:
