@@ -7,6 +7,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 PYTEST_ARGS ?=
+# Test processes: one per CPU (pytest-xdist); TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 BENCH_SIZE ?= small
 BENCH_ARGS ?=
 
@@ -17,16 +19,17 @@ PIP := $(VENV_PYTHON) -m pip --disable-pip-version-check
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install demo test lint bench docs messages migrations-check clean distclean
+.PHONY: help install demo test lint bench docs messages migrations-check clean distclean screenshots
 
 help:
 	@echo "Targets:"
 	@echo "  install           create $(VENV) with $(PYTHON) and install the package with [test,docs]"
 	@echo "  demo              migrate the example portal, load demo content, run it on 127.0.0.1:8000"
-	@echo "  test              run the test suite (extra pytest options: PYTEST_ARGS='-k foo')"
+	@echo "  test              run the test suite, one process per CPU (PYTEST_ARGS='-k foo', TEST_WORKERS=0)"
 	@echo "  lint              ruff check ."
 	@echo "  bench             benchmarks on PostgreSQL (BENCH_SIZE=smoke|small|medium|full; see bench/README.md)"
 	@echo "  docs              build the documentation into docs/_build/html (warnings are errors)"
+	@echo "  screenshots       run the browser tests (Chromium) and save the key screens into docs/images"
 	@echo "  messages          update and compile the Vietnamese translations (needs gettext)"
 	@echo "  migrations-check  fail if the models have changes without a migration"
 	@echo "  clean             remove build artefacts and caches"
@@ -53,7 +56,7 @@ demo: install
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install
-	$(VENV_PYTHON) -m pytest $(PYTEST_ARGS)
+	$(VENV_PYTHON) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -68,6 +71,13 @@ bench: install
 
 docs: install
 	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+# The end-to-end tests in Chromium (tests/browser, docs/testing.md), saving the screens the
+# docs show into docs/images. Needs Debian's chromium (apt-get install chromium) and npm.
+screenshots: install
+	$(PIP) install -q -e ".[browser]"
+	@test -f .ci/node/node_modules/axe-core/axe.min.js || npm install -q --prefix .ci/node axe-core
+	POLICYCOMMS_BROWSER=1 POLICYCOMMS_SCREENSHOTS=1 $(VENV_PYTHON) -m pytest tests/browser $(PYTEST_ARGS)
 
 # makemessages/compilemessages need GNU gettext (Debian: apt-get install gettext).
 # django-admin configures minimal settings itself for these two commands, so no

@@ -125,6 +125,43 @@ for page, extra_texts in pages:
     for text in extra_texts:
         check(text in body, f"{name} shows {text!r}")
 
+# The admin: our menus beside a ModelAdmin menu of the project (wagtail_modeladmin).
+from django.contrib.auth import get_user_model  # noqa: E402
+
+admin_user = get_user_model().objects.create_superuser("dropin", "dropin@example.vn", "x")
+staff = Client(HTTP_HOST="localhost")
+staff.force_login(admin_user)
+response = staff.get("/admin/")
+menu = html.unescape(response.content.decode("utf-8", "replace"))
+check(response.status_code == 200, f"the admin dashboard returns {response.status_code}")
+for label in ("Home pages (modeladmin)", "Policy consultation", "Comments"):
+    check(label in menu, f"the admin menu shows {label!r}")
+from django.urls import reverse  # noqa: E402
+
+for url in (
+    "/admin/home/homepage/",
+    reverse("wagtailsnippets_wagtail_policycomms_publiccomment:list"),
+):
+    response = staff.get(url)
+    check(response.status_code == 200, f"GET {url} returns {response.status_code}")
+
+# A refusal met through Wagtail's scripts: the admin's page, not Django's bare 403.
+from django.contrib.auth.models import Permission  # noqa: E402
+
+clerk = get_user_model().objects.create_user("clerk", "clerk@example.vn", "x")
+clerk.user_permissions.add(Permission.objects.get(codename="access_admin"))
+refused = Client(HTTP_HOST="localhost")
+refused.force_login(clerk)
+response = refused.get(
+    reverse("wagtailsnippets_wagtail_policycomms_publiccomment:list_results"),
+    HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+)
+body = response.content.decode("utf-8", "replace")
+check(
+    response.status_code == 403, f"a script request without permission gets {response.status_code}"
+)
+check("<h1>403 Forbidden</h1>" not in body, "the refusal is not Django's bare 403 page")
+
 if failures:
     print(f"drop-in: {len(failures)} check(s) failed")
     sys.exit(1)

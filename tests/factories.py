@@ -28,6 +28,7 @@ from wagtail_policycomms.antispam import make_form_token
 from wagtail_policycomms.models import (
     CommentStatus,
     ConsultationPage,
+    ConsultationSettings,
     DraftPolicyDocument,
     DraftPolicyPage,
     PolicyIndexPage,
@@ -306,6 +307,21 @@ def make_staff(username=None, perms=(), *, language="en"):
     return user
 
 
+def make_member(group_name, username=None, *, units=(), language="en"):
+    """A user of one of the package's groups (``permissions.setup_groups``), member of
+    ``units``, whose admin speaks ``language``."""
+    from django.contrib.auth.models import Group
+
+    user = make_user(username)
+    user.groups.add(Group.objects.get(name=group_name))
+    for unit in units:
+        unit.members.add(user)
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+    return user
+
+
 def answer_comments(comments, *, disposition="accepted", text=None, unit=None, published=False):
     """Answer a queryset of comments of one consultation through the moderation module."""
     from wagtail_policycomms import moderation
@@ -426,3 +442,12 @@ def log_communication(draft, channel="portal", *, date=None, title=None, **kwarg
         title=title or f"Bài viết {next(_sequence)}",
         **kwargs,
     )
+
+
+def site_settings(**values):
+    """Set the default site's ``ConsultationSettings`` (moderation mode, verification…)."""
+    settings = ConsultationSettings.for_site(Site.objects.get(is_default_site=True))
+    for name, value in values.items():
+        setattr(settings, name, value)
+    settings.save()
+    return settings

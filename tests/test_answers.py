@@ -5,7 +5,7 @@ every change goes through the admin views with the test client.
 """
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -26,14 +26,7 @@ CAMPAIGN = "Đề nghị nâng mức hỗ trợ cho doanh nghiệp nhỏ và v�
 
 def staff(group_name, *units):
     """A user of one of the package's groups, member of ``units``, whose admin is in English."""
-    user = factories.make_user()
-    user.groups.add(Group.objects.get(name=group_name))
-    for unit in units:
-        unit.members.add(user)
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
+    return factories.make_member(group_name, units=units)
 
 
 def client_for(user):

@@ -139,7 +139,12 @@ def tampered_tokens():
     ]
 
 
-@pytest.mark.parametrize("token", tampered_tokens())
+TAMPERED_IDS = ["empty", "none", "garbage", "aged", "signature", "other-salt", "captcha"]
+
+
+# Named ids: the tokens are made at collection time, and parallel workers must collect
+# the same test names.
+@pytest.mark.parametrize("token", tampered_tokens(), ids=TAMPERED_IDS)
 def test_token_tampered(token):
     assert refusal_reason(check_form_token, token, now=NOW + timedelta(minutes=5)) == "tampered"
 

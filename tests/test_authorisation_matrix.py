@@ -61,6 +61,7 @@ from wagtail_policycomms.models import (
     Assignment,
     CommentResponse,
     CommentTheme,
+    CommunicationChannel,
     CommunicationPlan,
     PublicComment,
     Sector,
@@ -79,6 +80,7 @@ ASSIGNMENTS = f"wagtailsnippets_{APP}_assignment"
 PLANS = f"wagtailsnippets_{APP}_communicationplan"
 UNITS = f"wagtailsnippets_{APP}_unit"
 SECTORS = f"wagtailsnippets_{APP}_sector"
+CHANNELS = f"wagtailsnippets_{APP}_communicationchannel"
 CHOOSERS = f"wagtailsnippetchoosers_{APP}_"
 ADMIN = "wagtail_policycomms_admin"
 PUBLIC = "wagtail_policycomms"
@@ -187,6 +189,11 @@ def unit_body(w):
 
 def sector_body(w):
     return {"name": f"Lĩnh vực mới {next(_unique)}"}
+
+
+def channel_body(w):
+    n = next(_unique)
+    return {"name": f"Kênh mới {n}", "code": f"kenh-{n}", "sort_order": "200", "is_active": "on"}
 
 
 def no_body(w):
@@ -403,6 +410,26 @@ def sector_rows():
     ]
 
 
+def channel_rows():
+    """The channels of the communication log (data the portal's administrator edits)."""
+    ch = lambda w: w.channel.pk  # noqa: E731
+    return [
+        *listing_rows(CHANNELS, "channels", SUPERUSER),
+        Row("channel add", f"{CHANNELS}:add", url(f"{CHANNELS}:add"), SUPERUSER, SUPERUSER,
+            channel_body),
+        Row("channel edit", f"{CHANNELS}:edit", url(f"{CHANNELS}:edit", ch), SUPERUSER, SUPERUSER,
+            channel_body),
+        Row("channel delete", f"{CHANNELS}:delete",
+            url(f"{CHANNELS}:delete", lambda w: w.spare_channel.pk), SUPERUSER, SUPERUSER,
+            no_body),
+        Row("channel usage", f"{CHANNELS}:usage", url(f"{CHANNELS}:usage", ch), SUPERUSER),
+        Row("channel history", f"{CHANNELS}:history", url(f"{CHANNELS}:history", ch), SUPERUSER),
+        Row("channel history results", f"{CHANNELS}:history_results",
+            url(f"{CHANNELS}:history_results", ch), SUPERUSER),
+        *chooser_rows("communicationchannel", lambda w: w.channel, "L D D D D N"),
+    ]
+
+
 #: Wagtail's snippet bulk delete refuses item by item (``R``); the moderation actions refuse
 #: the whole request (``permissions.can_moderate``). Comments are never deleted, even by a
 #: superuser (the dossier's records).
@@ -443,6 +470,9 @@ def bulk_rows():
         Row("bulk delete fields", f"{BULK}:sector:delete",
             bulk("sector", "delete", lambda w: w.bulk_spare_sector), BULK_DELETE_BY_SUPERUSER,
             BULK_DELETE_BY_SUPERUSER, no_body),
+        Row("bulk delete channels", f"{BULK}:communicationchannel:delete",
+            bulk("communicationchannel", "delete", lambda w: w.bulk_spare_channel),
+            BULK_DELETE_BY_SUPERUSER, BULK_DELETE_BY_SUPERUSER, no_body),
     ]
 
 
@@ -526,6 +556,7 @@ TABLE = [
     *plan_rows(),
     *unit_rows(),
     *sector_rows(),
+    *channel_rows(),
     *bulk_rows(),
     *admin_rows(),
     *public_rows(),
@@ -619,6 +650,11 @@ def world(index):
     w.sector = factories.make_sector("Khoa học và công nghệ")
     w.spare_sector = factories.make_sector("Lĩnh vực bỏ")
     w.bulk_spare_sector = factories.make_sector("Lĩnh vực bỏ khác")
+    w.channel = CommunicationChannel.objects.get(code="portal")
+    w.spare_channel = CommunicationChannel.objects.create(name="Kênh bỏ", code="kenh-bo")
+    w.bulk_spare_channel = CommunicationChannel.objects.create(
+        name="Kênh bỏ khác", code="kenh-bo-2"
+    )
 
     w.users = {
         "anonymous": None,
@@ -658,6 +694,9 @@ def fingerprint():
         "plans": list(CommunicationPlan.objects.order_by("pk").values_list("pk", "title", "year")),
         "units": list(Unit.objects.order_by("pk").values_list("pk", "name", "is_active")),
         "fields": list(Sector.objects.order_by("pk").values_list("pk", "name")),
+        "channels": list(
+            CommunicationChannel.objects.order_by("pk").values_list("pk", "name", "is_active")
+        ),
         "pages": list(Page.objects.order_by("pk").values_list("pk", "live", "latest_revision")),
         "documents": get_document_model().objects.count(),
         "revisions": Revision.objects.count(),

@@ -13,13 +13,11 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 from freezegun import freeze_time
-from wagtail.models import Site
 
 from tests import factories
 from tests.factories import soup_of
 from wagtail_policycomms.models import (
     CommentAttachment,
-    ConsultationSettings,
     PublicComment,
     ReceiptCounter,
 )
@@ -255,12 +253,7 @@ def test_sending_the_same_comment_again_does_not_use_up_the_rate_limit(client, s
 # --- Email verification and moderation ------------------------------------------------
 
 
-def site_settings(**values):
-    settings = ConsultationSettings.for_site(Site.objects.get(is_default_site=True))
-    for name, value in values.items():
-        setattr(settings, name, value)
-    settings.save()
-    return settings
+site_settings = factories.site_settings
 
 
 def verification_link(message):

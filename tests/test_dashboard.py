@@ -3,14 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from wagtail.test.utils import WagtailTestUtils
-from wagtail.users.models import UserProfile
 
 from tests import factories
 from wagtail_policycomms import moderation
@@ -20,11 +18,7 @@ from wagtail_policycomms.views.dashboard import ModerationPanel
 
 
 def staff(group_name):
-    user = factories.make_user()
-    user.groups.add(Group.objects.get(name=group_name))
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
+    user = factories.make_member(group_name)
     client = Client()
     client.force_login(user)
     return client

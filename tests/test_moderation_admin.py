@@ -217,6 +217,20 @@ def test_search_covers_text_names_organisation_and_receipt_code(moderator_client
     assert listed(no_pii, q="Bích") == set()
 
 
+def test_the_article_and_group_selects_send_all_by_default(moderator_client, consultation):
+    """A browser sends a select's first option when none is chosen: it must be "All", or
+    every search of the queue is limited to the whole draft (or the largest group)."""
+    on_article = factories.make_comment(consultation, status=P, article_id="a1")
+    factories.make_duplicates(consultation, 3, status=P)
+    response = moderator_client.get(url("list"), {"consultation": consultation.pk})
+    fields = response.context["filters"].form.fields
+    for name in ("article", "group"):
+        first_value, _label = list(fields[name].choices)[0]
+        assert first_value == "", name
+    sent = {"q": on_article.receipt_code, "article": "", "group": ""}
+    assert listed(moderator_client, **sent) == codes(on_article)
+
+
 def test_search_matches_codes_by_their_beginning_only(moderator_client, consultation):
     comment = factories.make_comment(consultation, status=P)
     other = factories.make_comment(consultation, status=P)

@@ -65,7 +65,10 @@ def test_comments_show_newest_first_with_author_type_date_and_article(client, co
     response = get(client, consultation.url)
     assert bodies(response) == ["Mới nhấthai dòng", "Ở giữa", "Cũ nhất"]
     newest, middle, oldest = soup_of(response).select(".pc-comment")
-    assert '<div class="pc-comment-body">Mới nhất<br>hai dòng</div>' in response.content.decode()
+    assert (
+        '<div class="pc-comment-body" lang="vi">Mới nhất<br>hai dòng</div>'
+        in response.content.decode()
+    )
 
     assert newest.select_one("strong").get_text() == "Công ty Cổ phần Phố Hiến"
     assert "(Business)" in newest.get_text()

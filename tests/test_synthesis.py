@@ -245,9 +245,13 @@ def test_docx_table_matches_the_database(consultation, comments):
     assert "BẢN TỔNG HỢP Ý KIẾN, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý" in paragraphs
     assert "Dự thảo Nghị quyết quy định mức thu phí thẩm định" in paragraphs
     assert "1. Tổng số ý kiến góp ý nhận được: 10, trong đó:" in paragraphs
+    # The header names the issuing agency (the site's DepartmentSettings, here its
+    # defaults; tests/test_justice_docx.py changes them), the body the drafting unit.
     header, signature = document.tables[0], document.tables[-1]
-    assert header.rows[0].cells[0].text == "SỞ TÀI CHÍNH TỈNH HƯNG YÊN"
-    assert header.rows[0].cells[1].text.split("\n") == list(synthesis.MOTTO)
+    header_lines = [cell.text.split("\n") for cell in header.rows[0].cells]
+    assert header_lines[0] == ["UBND TỈNH HƯNG YÊN", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", ""]  # "": rule
+    assert header_lines[1] == [*synthesis.MOTTO, ""]
+    assert "(Đơn vị chủ trì soạn thảo: Sở Tài chính tỉnh Hưng Yên)" in paragraphs
     assert "THỦ TRƯỞNG ĐƠN VỊ CHỦ TRÌ SOẠN THẢO" in signature.rows[0].cells[1].text
     section = document.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)

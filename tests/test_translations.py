@@ -27,3 +27,17 @@ def test_compiled_catalogue_matches_source():
             assert compiled.ngettext(entry.msgid, entry.msgid_plural, 1) == entry.msgstr_plural[0]
         else:
             assert compiled.gettext(entry.msgid) == entry.msgstr, entry.msgid
+
+
+def test_counts_grouped_by_thousands_in_both_languages():
+    """Django's Vietnamese formats set no NUMBER_GROUPING: the one count format must
+    group anyway (the Justice report's budget, the dashboard's figures)."""
+    from django.utils import translation
+
+    from wagtail_policycomms.formats import format_count
+
+    with translation.override("vi"):
+        assert format_count(7500000) == "7.500.000"
+        assert format_count(999) == "999"
+    with translation.override("en"):
+        assert format_count(200000) == "200,000"

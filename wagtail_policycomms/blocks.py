@@ -4,6 +4,7 @@ Comments are anchored to an article by the StreamField block id, which Wagtail
 keeps stable across revisions. Nothing here derives an id from a position.
 """
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
@@ -50,3 +51,95 @@ def article_label(block_or_value):
     """
     value = getattr(block_or_value, "value", block_or_value)
     return ARTICLE_LABEL_FORMAT.format(number=value["number"], heading=value["heading"])
+
+
+# --- A comment's article, as it reads today ---------------------------------------------
+
+
+def comment_article_label(article_id, snapshot, current, *, changed=None, removed=None):
+    """The one rule for naming the article a comment is on, wherever a comment is shown.
+
+    ``snapshot`` is the label stored with the comment when it was sent
+    (``PublicComment.article_heading``); ``current`` the draft's labels today, by block
+    id (``ArticleLabels``), or None when the draft is not known. The comment follows
+    its article by block id, so it reads under the article's label today, with the
+    snapshot after it when the two differ ("Điều 3. … (at the time of comment: Điều 2.
+    …)"); an article no longer in the draft keeps its snapshot, said to be gone.
+    ``changed`` and ``removed`` are the two wordings (``%(current)s``,
+    ``%(snapshot)s``), translated once by the caller; by default the active language's.
+    "" for a comment on the whole draft.
+    """
+    if not article_id:
+        return ""
+    snapshot = snapshot or ""
+    if current is None:  # the draft is not known: nothing to compare with
+        return snapshot or article_id
+    label = current.get(article_id)
+    if label is None:
+        if removed is None:
+            removed = gettext("%(snapshot)s (no longer in the draft)")
+        return removed % {"snapshot": snapshot or article_id}
+    if not snapshot or snapshot == label:
+        return label
+    if changed is None:
+        changed = gettext("%(current)s (at the time of comment: %(snapshot)s)")
+    return changed % {"current": label, "snapshot": snapshot}
+
+
+class ArticleLabels:
+    """A draft's article labels today, by block id, and its comments' articles named by them.
+
+    Built once per draft for a page of comments or an export (one reading of the draft's
+    text, no query), so naming a comment's article is a lookup, memoised per (article,
+    snapshot): never a query per row. Build it under the language it is shown in: the
+    wordings are translated here, once. ``ArticleLabels(None)`` is a draft not known.
+    """
+
+    def __init__(self, articles, *, changed=None, removed=None):
+        self.current = (
+            None if articles is None else {block.id: article_label(block) for block in articles}
+        )
+        self.changed = changed or gettext("%(current)s (at the time of comment: %(snapshot)s)")
+        self.removed = removed or gettext("%(snapshot)s (no longer in the draft)")
+        self._labels = {}
+
+    @classmethod
+    def of_draft(cls, draft, **wordings):
+        """The labels of ``draft``'s live text (the page's own row: its latest published
+        revision); ``None`` gives a draft not known."""
+        return cls(None if draft is None else draft.articles, **wordings)
+
+    def __contains__(self, article_id):
+        return self.current is not None and article_id in self.current
+
+    def label(self, article_id, snapshot=""):
+        """``comment_article_label`` for a comment of this draft."""
+        key = (article_id, snapshot)
+        try:
+            return self._labels[key]
+        except KeyError:
+            label = self._labels[key] = comment_article_label(
+                article_id, snapshot, self.current, changed=self.changed, removed=self.removed
+            )
+            return label
+
+
+def article_labels_for(consultations, known=None):
+    """``{consultation id: ArticleLabels}`` for ``consultations`` (instances with their
+    ``path``), their drafts read in one query (none for those already in ``known``, a
+    dict this fills: keep it for a request or an export)."""
+    from .models import ConsultationPage, DraftPolicyPage  # the models import this module
+
+    known = {} if known is None else known
+    step = ConsultationPage.steplen
+    missing = {c.pk: c.path[:-step] for c in consultations if c.pk not in known}
+    if missing:
+        drafts = {
+            draft.path: draft
+            for draft in DraftPolicyPage.objects.filter(path__in=set(missing.values())).only(
+                "path", "body"
+            )
+        }
+        for pk, path in missing.items():
+            known[pk] = ArticleLabels.of_draft(drafts.get(path))
+    return known

@@ -22,6 +22,13 @@ DEFAULTS = {
     # strftime formats for dates and date-times on public pages.
     "DATE_FORMAT": "%d/%m/%Y",
     "DATETIME_FORMAT": "%H:%M %d/%m/%Y",
+    # Language of the pages' content (titles, draft text, comments), marked with a
+    # ``lang`` attribute on the public pages whatever the visitor's interface language,
+    # so a screen reader speaks Vietnamese text with a Vietnamese voice. A BCP 47 tag.
+    # With WAGTAIL_I18N_ENABLED the page's locale decides instead. Not LANGUAGE_CODE:
+    # that is the interface's default (Django's own default is "en-us"), while drafts
+    # put out for comment are in Vietnamese whatever the portal's interface.
+    "CONTENT_LANGUAGE": "vi",
     # Template that the public templates extend. Set it to your portal's own
     # base template; it must define the blocks ``title``, ``extra_css`` and
     # ``content``.
@@ -107,6 +114,16 @@ DEFAULTS = {
     # The plan's headline target: the share of policies with a major social impact
     # that are communicated (Decision 407/QĐ-TTg sets 100%).
     "COMPLIANCE_TARGET_PERCENT": 100,
+    # --- Publishing through review ------------------------------------------------------
+    # Who approves a draft-policy page before it is published: the key of one of the
+    # package's groups (permissions.GROUPS) or the name of another Django group.
+    # policycomms_setup_groups gives that group publish rights on each PolicyIndexPage
+    # and makes it the reviewer of the "Duyệt dự thảo chính sách" workflow assigned to
+    # the section; drafting editors, who may add and change but not publish, submit to
+    # it. The default is the moderators (the Information Centre): the plan makes them
+    # the ones who post content on the portal, and they already hold publish rights on
+    # the section. None: no workflow is set up (the portal manages its own).
+    "REVIEWER_GROUP": "moderators",
 }
 
 
@@ -125,3 +142,13 @@ policycomms_settings = PolicyCommsSettings()
 def local_zone():
     """The department's time zone (``POLICYCOMMS_TIME_ZONE``) as a tzinfo."""
     return ZoneInfo(policycomms_settings.TIME_ZONE)
+
+
+def content_language(page=None):
+    """The language of a page's content, for its ``lang`` attribute: the page's locale
+    when Wagtail's internationalisation is on, else ``POLICYCOMMS_CONTENT_LANGUAGE``."""
+    if page is not None and getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        locale = getattr(page, "locale", None)
+        if locale is not None:
+            return locale.language_code
+    return policycomms_settings.CONTENT_LANGUAGE

@@ -145,7 +145,14 @@ def group_label(body, size):
 
 class LenientChoiceField(forms.ChoiceField):
     """Offers a few choices but accepts any value: a stale or unlisted choice (an article of
-    another consultation, a small group) must not invalidate the whole filter form."""
+    another consultation, a small group) must not invalidate the whole filter form.
+
+    "All" comes first: a select with no empty option sends its first choice with every
+    search the browser makes (a search of the queue found only comments on the whole
+    draft, or in the largest group)."""
+
+    def __init__(self, *, choices=(), **kwargs):
+        super().__init__(choices=[("", _("All")), *choices], **kwargs)
 
     def valid_value(self, value):
         return bool(value)

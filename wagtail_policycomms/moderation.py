@@ -525,6 +525,12 @@ class ExportFormatter(LogFormatter):
 
     def format_message(self, log_entry):
         data = log_entry.data or {}
+        if data.get("report"):
+            # The plan's reports hold counts, not comments.
+            return _("Report “%(report)s” downloaded as %(format)s") % {
+                "report": data.get("title") or data["report"],
+                "format": str(data.get("format", "")).upper(),
+            }
         if "rows" not in data:
             return _("Comment exported")
         values = {"count": data["rows"] or 0, "format": str(data.get("format", "")).upper()}

@@ -6,6 +6,9 @@ holds a permission string or decides access on its own.
 - **Names** (``MODERATE``, ``EXPORT``, …) and the three staff groups of the 2024
   plan (``GROUPS``, created by ``policycomms_setup_groups``). Group names are the
   department's own Vietnamese names: proper names, kept as data, not translated.
+- **Review** before a draft policy is published: the workflow ``REVIEW_WORKFLOW``
+  on each PolicyIndexPage, its reviewers ``POLICYCOMMS_REVIEWER_GROUP`` (also set up
+  by ``policycomms_setup_groups``).
 - **Predicates** (``can_moderate``, ``can_answer``, ``can_export``, …), one per
   question, used by views, templates' context, hooks and exports alike.
 - **Permission policies** of the admin viewsets: comments are never added,
@@ -33,6 +36,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from .conf import policycomms_settings
 from .models import Assignment, PublicComment, Unit
 
 APP = "wagtail_policycomms"
@@ -61,6 +65,14 @@ EDIT_OWN_ASSIGNMENTS = (f"{APP}.view_assignment", f"{APP}.change_assignment")
 DRAFTING_EDITORS = "Biên tập viên soạn thảo"
 MODERATORS = "Kiểm duyệt viên – Trung tâm Thông tin"
 COORDINATORS = "Điều phối – Thanh tra Sở"
+
+#: The review before a draft policy is published (``setup_groups``): a Wagtail workflow
+#: with one group-approval task, assigned to each PolicyIndexPage. Its reviewers are the
+#: group of ``POLICYCOMMS_REVIEWER_GROUP``. Proper names kept as data, like the groups'.
+REVIEW_WORKFLOW = "Duyệt dự thảo chính sách"
+REVIEW_TASK = "Duyệt đăng"
+#: Page actions the reviewers hold on the section: approving publishes the page.
+REVIEWER_PAGE_PERMISSIONS = ("change", "publish")
 
 
 @dataclass(frozen=True)
@@ -331,16 +343,30 @@ def _label(permission):
     return f"{permission.content_type.app_label}.{permission.codename}"
 
 
+def reviewer_group_name():
+    """The name of the group that approves draft policies (``POLICYCOMMS_REVIEWER_GROUP``:
+    a key of ``GROUPS`` or a group's name), or None when the portal has no review."""
+    value = policycomms_settings.REVIEWER_GROUP
+    if not value:
+        return None
+    spec = GROUPS_BY_KEY.get(value)
+    return spec.name if spec else value
+
+
 @transaction.atomic
 def setup_groups(*, strict=False):
-    """Create or update the groups of ``GROUPS``; returns a list of what was done.
+    """Create or update the groups of ``GROUPS`` and the review workflow; returns a list of
+    what was done.
 
     Idempotent: declared permissions are added when missing, never duplicated.
     With ``strict``, permissions of these groups that are not declared (added by
     hand in the admin) are removed too. Page permissions are granted on each
     PolicyIndexPage that exists now: run the command again after adding one.
+    The reviewers (``reviewer_group_name()``) get publish on the section and are the
+    reviewers of the workflow ``REVIEW_WORKFLOW``, assigned to each PolicyIndexPage
+    (``_setup_review_workflow``).
     """
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+    from wagtail.models import Collection, GroupCollectionPermission
 
     from .models import PolicyIndexPage
 
@@ -349,6 +375,7 @@ def setup_groups(*, strict=False):
     root_collection = Collection.get_first_root_node()
     if not index_pages and any(spec.page_permissions for spec in GROUPS):
         done.append("No PolicyIndexPage yet: page permissions skipped; run again after adding one.")
+    reviewers = reviewer_group_name()
 
     for spec in GROUPS:
         group, created = Group.objects.get_or_create(name=spec.name)
@@ -365,29 +392,10 @@ def setup_groups(*, strict=False):
             group.permissions.remove(*extra)
             done.append(f"  - {', '.join(sorted(_label(p) for p in extra))}")
 
-        page_permissions = {action: _page_permission(action) for action in spec.page_permissions}
-        wanted_pages = {
-            (page.pk, permission.pk): (page, action)
-            for page in index_pages
-            for action, permission in page_permissions.items()
-        }
-        existing_pages = {
-            (row.page_id, row.permission_id): row
-            for row in GroupPagePermission.objects.filter(group=group)
-        }
-        for key, (page, action) in wanted_pages.items():
-            if key not in existing_pages:
-                GroupPagePermission.objects.create(
-                    group=group, page_id=key[0], permission_id=key[1]
-                )
-                done.append(f"  + page permission {action!r} on {page.url_path}")
-        if strict:
-            for key, row in existing_pages.items():
-                if key not in wanted_pages:
-                    row.delete()
-                    done.append(
-                        f"  - page permission {row.permission.codename} on page {row.page_id}"
-                    )
+        page_actions = spec.page_permissions
+        if spec.name == reviewers:
+            page_actions = tuple(dict.fromkeys((*page_actions, *REVIEWER_PAGE_PERMISSIONS)))
+        _grant_page_permissions(group, page_actions, index_pages, strict=strict, done=done)
 
         wanted_docs = {
             _document_permission(action).pk: action for action in spec.document_permissions
@@ -409,7 +417,122 @@ def setup_groups(*, strict=False):
                 if permission_id not in wanted_docs:
                     row.delete()
                     done.append(f"  - collection permission {row.permission.codename}")
+
+    if reviewers:
+        _setup_review_workflow(reviewers, index_pages, strict=strict, done=done)
     return done
+
+
+def _grant_page_permissions(group, actions, index_pages, *, strict, done):
+    """``actions`` on every index page for ``group``; with ``strict``, nothing else."""
+    from wagtail.models import GroupPagePermission
+
+    page_permissions = {action: _page_permission(action) for action in actions}
+    wanted_pages = {
+        (page.pk, permission.pk): (page, action)
+        for page in index_pages
+        for action, permission in page_permissions.items()
+    }
+    existing_pages = {
+        (row.page_id, row.permission_id): row
+        for row in GroupPagePermission.objects.filter(group=group)
+    }
+    for key, (page, action) in wanted_pages.items():
+        if key not in existing_pages:
+            GroupPagePermission.objects.create(group=group, page_id=key[0], permission_id=key[1])
+            done.append(f"  + page permission {action!r} on {page.url_path}")
+    if strict:
+        for key, row in existing_pages.items():
+            if key not in wanted_pages:
+                row.delete()
+                done.append(f"  - page permission {row.permission.codename} on page {row.page_id}")
+
+
+def _setup_review_workflow(reviewers, index_pages, *, strict, done):
+    """The workflow ``REVIEW_WORKFLOW``: one ``GroupApprovalTask`` (``REVIEW_TASK``) whose
+    reviewers are the group named ``reviewers``, assigned to each index page.
+
+    Drafting editors add and change pages in the section but do not publish: their button
+    is "Submit to Duyệt dự thảo chính sách"; the reviewers see the page under "Awaiting
+    your review" on the dashboard, approve (which publishes it) or request changes.
+    Found again by its name and its task's name, so running again adds nothing. A group
+    that is not one of ``GROUPS`` is created if needed and given access to the admin and
+    ``REVIEWER_PAGE_PERMISSIONS`` on the section. An index page that already has another
+    workflow keeps it (``strict`` replaces it). Wagtail's default workflow, on the root
+    page, is left as it is: it still applies outside the section.
+    """
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+    group, created = Group.objects.get_or_create(name=reviewers)
+    if reviewers not in {spec.name for spec in GROUPS}:
+        if created:
+            done.append(f"Created group {reviewers!r} (reviewers of draft policies)")
+        access = _model_permission(ACCESS_ADMIN)
+        if not group.permissions.filter(pk=access.pk).exists():
+            group.permissions.add(access)
+            done.append(f"  + {ACCESS_ADMIN}")
+        _grant_page_permissions(
+            group, REVIEWER_PAGE_PERMISSIONS, index_pages, strict=False, done=done
+        )
+
+    workflow = Workflow.objects.filter(name=REVIEW_WORKFLOW).order_by("pk").first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name=REVIEW_WORKFLOW)
+        done.append(f"Created workflow {REVIEW_WORKFLOW!r}")
+    else:
+        done.append(f"Found workflow {REVIEW_WORKFLOW!r}")
+        if not workflow.active:
+            workflow.active = True
+            workflow.save(update_fields=["active"])
+            done.append("  + active again (it had been disabled)")
+
+    task = (
+        GroupApprovalTask.objects.filter(workflow_tasks__workflow=workflow, name=REVIEW_TASK)
+        .order_by("pk")
+        .first()
+    )
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=REVIEW_TASK)
+        WorkflowTask.objects.create(
+            workflow=workflow, task=task, sort_order=workflow.workflow_tasks.count()
+        )
+        done.append(f"  + task {REVIEW_TASK!r}")
+    elif not task.active:
+        task.active = True
+        task.save(update_fields=["active"])
+        done.append(f"  + task {REVIEW_TASK!r} active again")
+    if not task.groups.filter(pk=group.pk).exists():
+        task.groups.add(group)
+        done.append(f"  + reviewers {reviewers!r}")
+    if strict:
+        for other in task.groups.exclude(pk=group.pk):
+            task.groups.remove(other)
+            done.append(f"  - reviewers {other.name!r}")
+
+    assigned = {
+        row.page_id: row
+        for row in WorkflowPage.objects.filter(
+            page_id__in=[page.pk for page in index_pages]
+        ).select_related("workflow")
+    }
+    for page in index_pages:
+        current = assigned.get(page.pk)
+        if current is None:
+            WorkflowPage.objects.create(page_id=page.pk, workflow=workflow)
+            done.append(f"  + workflow {REVIEW_WORKFLOW!r} on {page.url_path}")
+        elif current.workflow_id != workflow.pk:
+            if strict:
+                replaced = current.workflow.name
+                current.workflow = workflow
+                current.save(update_fields=["workflow"])
+                done.append(
+                    f"  + workflow {REVIEW_WORKFLOW!r} on {page.url_path} (was {replaced!r})"
+                )
+            else:
+                done.append(
+                    f"  {page.url_path} keeps its own workflow {current.workflow.name!r} "
+                    "(--strict replaces it)"
+                )
 
 
 def groups_by_key():

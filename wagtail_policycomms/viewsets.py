@@ -20,7 +20,14 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .filters import AssignmentFilterSet, PublicCommentFilterSet
 from .forms import AssignmentForm
-from .models import Assignment, CommunicationPlan, PublicComment, Sector, Unit
+from .models import (
+    Assignment,
+    CommunicationChannel,
+    CommunicationPlan,
+    PublicComment,
+    Sector,
+    Unit,
+)
 from .permissions import assignment_permission_policy, comment_permission_policy
 from .views.assignments import (
     TEMPLATES as ASSIGNMENT_TEMPLATES,
@@ -40,6 +47,7 @@ from .views.comments import (
     PublicCommentInspectView,
 )
 from .views.groups import CommentGroupIndexView, GroupModerateView
+from .views.inspect import InspectView
 
 
 class ChooserCreateView(SnippetCreateView):
@@ -73,6 +81,8 @@ class BaseViewSet(SnippetViewSet):
     """What every viewset of the package shares."""
 
     chooser_viewset_class = ChooserViewSet
+    # Choice labels, "Có"/"Không", "—", local dd/mm/yyyy HH:MM: never a raw value.
+    inspect_view_class = InspectView
 
 
 class UnitViewSet(BaseViewSet):
@@ -111,6 +121,21 @@ class SectorViewSet(BaseViewSet):
     list_display = ["name"]
     search_fields = ["name"]
     search_backend_name = None
+    copy_view_enabled = False
+
+
+class CommunicationChannelViewSet(BaseViewSet):
+    """The channels of the communication log (models.channels): each portal names its own."""
+
+    model = CommunicationChannel
+    icon = "globe"
+    menu_label = _("Channels")
+    menu_name = "policycomms_channels"
+    list_display = ["name", "code", "sort_order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+    search_backend_name = None
+    ordering = ["sort_order", "name"]
     copy_view_enabled = False
 
 
@@ -219,7 +244,13 @@ class AssignmentViewSet(BaseViewSet):
 
 
 class PolicyCommsViewSetGroup(SnippetViewSetGroup):
-    items = (AssignmentViewSet, CommunicationPlanViewSet, UnitViewSet, SectorViewSet)
+    items = (
+        AssignmentViewSet,
+        CommunicationPlanViewSet,
+        UnitViewSet,
+        SectorViewSet,
+        CommunicationChannelViewSet,
+    )
     menu_icon = "doc-full-inverse"
     menu_label = _("Policy consultation")
     menu_name = "policycomms"

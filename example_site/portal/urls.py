@@ -20,3 +20,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A refusal in the admin is the admin's 403 page in the user's language, also for the
+# admin's scripts (Django's default is a bare English "403 Forbidden"; docs/installation.md).
+handler403 = "wagtail_policycomms.views.errors.permission_denied"

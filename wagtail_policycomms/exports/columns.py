@@ -24,8 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import moderation
-from ..blocks import article_anchor
-from ..formats import format_staff_datetime
+from ..blocks import ArticleLabels, article_anchor
 from ..models import (
     CommenterType,
     CommentStatus,
@@ -76,6 +75,8 @@ COMMENT_EXPORT_COLUMNS = (
     Column("answer_published", gettext_lazy("Answer published")),
     Column("themes", gettext_lazy("Themes")),
     Column("duplicate_count", gettext_lazy("Comments with the same text")),
+    # Last of the general columns, so the columns before keep their places.
+    Column("article_at_comment", gettext_lazy("Article at the time of comment")),
     Column("email", gettext_lazy("Email"), personal=True),
     Column("phone", gettext_lazy("Phone"), personal=True),
     Column("address", gettext_lazy("Address"), personal=True),
@@ -201,6 +202,12 @@ class CommentRowBuilder:
         self.columns = export_columns(with_personal_data)
         self.count = 0
         self._places = {}  # consultation id -> (consultation title, draft title, draft url)
+        self._articles = {}  # consultation id -> its draft's ArticleLabels
+        # A comment's article as it reads today (blocks.comment_article_label), worded once.
+        self.article_wordings = {
+            "changed": _("%(current)s (at the time of comment: %(snapshot)s)"),
+            "removed": _("%(snapshot)s (no longer in the draft)"),
+        }
         self._people = {}  # user id -> name
         self._large_groups = {}  # (consultation id, text hash) -> size, for large groups
         self.status_labels = {value: str(label) for value, label in CommentStatus.choices}
@@ -221,8 +228,13 @@ class CommentRowBuilder:
         )
         parent_paths = {c.path[: -ConsultationPage.steplen] for c in consultations}
         drafts = {d.path: d for d in DraftPolicyPage.objects.filter(path__in=parent_paths)}
+        labels = {}  # draft path -> ArticleLabels: one reading of each draft's text
         for consultation in consultations:
-            draft = drafts.get(consultation.path[: -ConsultationPage.steplen])
+            path = consultation.path[: -ConsultationPage.steplen]
+            draft = drafts.get(path)
+            if path not in labels:
+                labels[path] = ArticleLabels.of_draft(draft, **self.article_wordings)
+            self._articles[consultation.pk] = labels[path]
             url = ""
             if draft is not None:
                 url = draft.get_full_url(self.request) or draft.get_url(self.request) or ""
@@ -231,6 +243,12 @@ class CommentRowBuilder:
                 draft.title if draft else "",
                 url,
             )
+
+    def article_label(self, row):
+        labels = self._articles.get(row.consultation_id)
+        if labels is None:  # the consultation is gone: only the snapshot is known
+            return row.article_heading
+        return labels.label(row.article_id, row.article_heading)
 
     def load_people(self, user_ids):
         missing = {pk for pk in user_ids if pk is not None} - set(self._people)
@@ -289,7 +307,8 @@ class CommentRowBuilder:
             "receipt_code": row.receipt_code,
             "consultation": consultation,
             "draft_policy": draft,
-            "article_heading": row.article_heading,
+            "article_heading": self.article_label(row),
+            "article_at_comment": row.article_heading,
             "article_link": (
                 f"{draft_url}#{article_anchor(row.article_id)}" if row.article_id else ""
             ),
@@ -297,7 +316,7 @@ class CommentRowBuilder:
             "commenter_type": self.commenter_labels.get(row.commenter_type, row.commenter_type),
             "author": str(_Author(row).staff_author(self.with_personal_data)),
             "body": row.body,
-            "submitted_at": format_staff_datetime(row.submitted_at),
+            "submitted_at": row.submitted_at,  # each writer writes it its way
             "status": self.status_labels.get(row.status, row.status),
             "moderation_reason": self.reason_labels.get(
                 row.moderation_reason, row.moderation_reason

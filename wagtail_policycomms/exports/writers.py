@@ -5,9 +5,12 @@ what is exported, and from the views so a background task can write a file.
 CSV is produced for a streaming response: the BOM and headings first, before any
 comment is read, then blocks of about ``CSV_BLOCK_CHARS`` (one write per block,
 not per line, for the server). XLSX uses openpyxl's write-only mode, which
-keeps the rows on disk. Every cell goes through ``formats.text`` (``for_csv_row``,
-``for_xlsx``): spreadsheets never run text as a formula, and no character a
-comment was stored with (before the form cleaned its input) breaks a file.
+keeps the rows on disk, and the layout of ``formats.xlsx`` (column widths from
+``XLSX_COLUMNS``, wrapped comment and answer text, a frozen heading row, the date of
+submission as a date cell, A4 landscape print setup). Every cell goes through
+``formats.text`` (``for_csv_row``, ``for_xlsx``): spreadsheets never run text as a
+formula, and no character a comment was stored with (before the form cleaned its
+input) breaks a file.
 """
 
 import csv
@@ -15,23 +18,51 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
-from ..formats.text import for_csv_row, for_xlsx
+from ..formats import format_staff_datetime, xlsx
+from ..formats.text import for_csv_row
+from ..formats.xlsx import XLSX_CONTENT_TYPE, safe_cell  # noqa: F401 (exports re-exports them)
 from .columns import CommentRowBuilder, headings
 
 BOM = "\ufeff"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Characters of CSV gathered before they are handed to the response.
 CSV_BLOCK_CHARS = 64 * 1024
 
+#: The XLSX layout of each export column (``formats.xlsx``); a column not listed is ``TEXT``.
+XLSX_COLUMNS = {
+    "receipt_code": xlsx.CODE,
+    "consultation": xlsx.TEXT,
+    "draft_policy": xlsx.TEXT,
+    "article_heading": xlsx.SHORT_TEXT,
+    "article_link": xlsx.TEXT,
+    "page_revision": xlsx.NUMBER,
+    "commenter_type": xlsx.SHORT_TEXT,
+    "author": xlsx.SHORT_TEXT,
+    "body": xlsx.LONG_TEXT,
+    "submitted_at": xlsx.DATETIME,
+    "status": xlsx.SHORT_TEXT,
+    "moderation_reason": xlsx.SHORT_TEXT,
+    "moderation_note": xlsx.TEXT,
+    "moderated_by": xlsx.SHORT_TEXT,
+    "disposition": xlsx.SHORT_TEXT,
+    "answer": xlsx.LONG_TEXT,
+    "answer_published": xlsx.NUMBER,
+    "themes": xlsx.SHORT_TEXT,
+    "duplicate_count": xlsx.NUMBER,
+    "email": xlsx.SHORT_TEXT,
+    "phone": xlsx.CODE,
+    "address": xlsx.TEXT,
+    "ip_address": xlsx.CODE,
+    "user_agent": xlsx.TEXT,
+    "attachments": xlsx.TEXT,
+}
+#: Columns whose values are datetimes: dd/mm/yyyy HH:MM text in a CSV
+#: (``format_staff_datetime``), date cells on the local clock in an XLSX.
+DATETIME_COLUMNS = frozenset({"submitted_at"})
 
-def safe_cell(sheet, value):
-    """A write-only XLSX cell that is never a formula, whatever openpyxl guessed."""
-    cell = WriteOnlyCell(sheet, value)
-    if cell.data_type == "f":
-        cell.data_type = "s"
-    return cell
+
+def _datetime_indexes(builder):
+    return [i for i, column in enumerate(builder.columns) if column.key in DATETIME_COLUMNS]
 
 
 def _builder(builder, with_personal_data, request):
@@ -53,7 +84,10 @@ def iter_csv(queryset, *, with_personal_data=False, request=None, builder=None):
     yield BOM + buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()
+    dates = _datetime_indexes(builder)
     for values in builder.iter_rows(queryset):
+        for index in dates:
+            values[index] = format_staff_datetime(values[index])
         writer.writerow(for_csv_row(values))
         if buffer.tell() >= CSV_BLOCK_CHARS:
             yield buffer.getvalue()
@@ -71,25 +105,19 @@ def write_csv(queryset, fileobj, *, with_personal_data, request=None):
     return builder.count
 
 
-def _xlsx_cell(sheet, value):
-    value = for_xlsx(value)
-    if value == "":
-        return None  # an empty cell: openpyxl skips it instead of writing an empty string
-    # Plain values share openpyxl's one reusable cell; only text that openpyxl would
-    # take for a formula (none is left after for_xlsx) needs a cell of its own.
-    if isinstance(value, str) and value.startswith("="):
-        return safe_cell(sheet, value)
-    return value
-
-
 def write_xlsx(queryset, fileobj, *, with_personal_data=False, request=None, builder=None):
     """Write an XLSX workbook to a binary file object; returns the row count. openpyxl's
     write-only mode keeps the rows on disk, not in memory."""
     builder = _builder(builder, with_personal_data, request)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Comments")[:31])
-    sheet.append(headings(builder.columns))
+    keys = [column.key for column in builder.columns]
+    layout = xlsx.SheetLayout(sheet, [XLSX_COLUMNS.get(key, xlsx.TEXT) for key in keys])
+    dates = _datetime_indexes(builder)
+    layout.append_heading(headings(builder.columns))
     for values in builder.iter_rows(queryset):
-        sheet.append([_xlsx_cell(sheet, value) for value in values])
+        for index in dates:
+            values[index] = xlsx.date_value(values[index])
+        layout.append(values)
     workbook.save(fileobj)
     return builder.count

@@ -14,14 +14,15 @@ own locale files. ISO dates (2024-06-05) are still accepted.
 
 This is also the one place that writes dates and times, on the department's clock
 (``local_zone()``, ``POLICYCOMMS_TIME_ZONE``) whatever the server's: ``localtime``,
-``format_date``, ``format_datetime`` (public pages) and ``format_staff_datetime``
-(moderation queue, inspect page, exports, reports, reminder emails). The template
+``format_date``, ``format_datetime`` (public pages), ``format_staff_datetime``
+(moderation queue, inspect page, exports, reports, reminder emails) and
+``format_datetime_attribute`` (every ``<time datetime>``). The template
 filters in ``policycomms_tags`` wrap them. Keep the imports here light: Django imports
 this module as the parent of the format modules.
 """
 
-from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils import numberformat, timezone
+from django.utils.formats import get_format
 
 from ..conf import local_zone, policycomms_settings
 
@@ -79,6 +80,30 @@ def format_staff_datetime(value):
     return _format(value, STAFF_DATETIME_FORMAT)
 
 
+def format_datetime_attribute(value):
+    """The machine-readable value of ``<time datetime="…">``: ISO 8601 on the local clock.
+
+    To the second, with the offset (``2026-11-01T08:00:00+07:00``): HTML allows at most
+    three digits of a second's fraction, and Python's ``isoformat()`` writes six. A date
+    gives ``2026-11-01``; None (or "") gives "".
+    """
+    local = localtime(value)
+    if not local:
+        return ""
+    if hasattr(local, "hour"):
+        return local.isoformat(timespec="seconds")
+    return local.isoformat()
+
+
 def format_count(value):
-    """A count with the active language's thousands separator: 200.000 in Vietnamese."""
-    return number_format(value, force_grouping=True)
+    """A count with the active language's thousands separator: 200.000 in Vietnamese.
+
+    Grouped by threes whatever the locale says: Django's Vietnamese formats set no
+    ``NUMBER_GROUPING``, so ``number_format`` would print 7500000."""
+    return numberformat.format(
+        value,
+        get_format("DECIMAL_SEPARATOR"),
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )

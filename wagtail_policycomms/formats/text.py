@@ -15,6 +15,7 @@ Two places, two rules:
   a whole row, at the speed a million-row export needs.
 
 File names keep a stricter rule, ``clean_name``: one line, no invisible character.
+Page addresses are ASCII: ``ascii_slug`` makes a slug from a Vietnamese title.
 
 No Django or openpyxl import: the background tasks, the exports and the forms all
 import this module.
@@ -153,3 +154,30 @@ def for_xlsx(value):
     if isinstance(value, str) and len(value) > XLSX_CELL_LIMIT:
         return value[: XLSX_CELL_LIMIT - 1] + "…"
     return value
+
+
+# --- In addresses ----------------------------------------------------------------------------
+
+#: "đ" and "Đ" are letters of their own, not a "d" with a mark: Unicode does not decompose
+#: them, so they are mapped before the marks are dropped.
+_NOT_DECOMPOSED = str.maketrans({"đ": "d", "Đ": "d"})
+_NOT_IN_SLUG = re.compile(r"[^a-z0-9_ \t\n\r\f\v-]")
+_SLUG_SEPARATORS = re.compile(r"[- \t\n\r\f\v]+")
+#: The length of Wagtail's slug field (and of its editor's slug).
+SLUG_MAX_LENGTH = 255
+
+
+def ascii_slug(text):
+    """A page's slug from its title, in ASCII: Vietnamese without its marks.
+
+    "Lấy ý kiến Điều lệ" → "lay-y-kien-dieu-le". "đ"/"Đ" become "d", the text is
+    decomposed (NFKD) and what is not ASCII is dropped, then Django's ``slugify`` rule:
+    lower case, only letters, digits, "_" and "-", runs of spaces and hyphens become
+    one hyphen, none at either end. Cut to ``SLUG_MAX_LENGTH``. The page editor's
+    ``ascii-slug.js`` is the same function, step by step, so the slug typed in the
+    browser and the one made on saving are the same.
+    """
+    text = unicodedata.normalize("NFKD", str(text or "").translate(_NOT_DECOMPOSED))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    text = _SLUG_SEPARATORS.sub("-", _NOT_IN_SLUG.sub("", text)).strip("-_")
+    return text[:SLUG_MAX_LENGTH].rstrip("-")

@@ -1,3 +1,4 @@
+from .channels import CommunicationChannel, channel_labels
 from .comments import (
     PII_FIELDS,
     CommentAttachment,
@@ -30,7 +31,7 @@ from .plans import (
 )
 from .reminders import ReminderKind, SentReminder
 from .responses import AnswerState, CommentResponse, Disposition
-from .site_settings import ConsultationSettings, ModerationMode
+from .site_settings import ConsultationSettings, DepartmentSettings, ModerationMode
 from .units import Sector, Unit
 
 __all__ = [
@@ -41,6 +42,8 @@ __all__ = [
     "AssignmentStatus",
     "Channel",
     "CommunicationActivity",
+    "CommunicationChannel",
+    "channel_labels",
     "CommunicationPlan",
     "local_today",
     "ReminderKind",
@@ -54,6 +57,7 @@ __all__ = [
     "Disposition",
     "CommenterType",
     "ConsultationSettings",
+    "DepartmentSettings",
     "ModerationMode",
     "PublicComment",
     "ReceiptCounter",

@@ -27,7 +27,7 @@ from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from ..blocks import article_label
+from ..blocks import ArticleLabels, article_label
 from ..conf import policycomms_settings
 from ..panels import ConsultationStatusPanel
 from .base import COMMUNICATION_FEATURES, Page, PolicyCommsPageMixin
@@ -471,14 +471,20 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
             article_filter = ""
             listed = comment_counts["published"]
         paginator = CountedPaginator(comments, policycomms_settings.COMMENTS_PAGE_SIZE, listed)
+        comments_page = page_of(
+            comments,
+            paginator,
+            request.GET,
+            page_param="cpage",
+            numbered_pages=policycomms_settings.COMMENTS_NUMBERED_PAGES,
+        )
+        # Each comment's article as it reads today (blocks.ArticleLabels): no query.
+        labels = ArticleLabels(articles.values())
+        for comment in comments_page.object_list:
+            comment.article_label = labels.label(comment.article_id, comment.article_heading)
+            comment.article_in_draft = comment.article_id in labels
         return {
-            "comments_page": page_of(
-                comments,
-                paginator,
-                request.GET,
-                page_param="cpage",
-                numbered_pages=policycomms_settings.COMMENTS_NUMBERED_PAGES,
-            ),
+            "comments_page": comments_page,
             "comment_counts": comment_counts,
             "comment_article_filter": article_filter,
             "commented_articles": draft.articles,

@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from ..blocks import DraftTextBlock
 from .base import COMMUNICATION_FEATURES, Page, PolicyCommsPageMixin, has_text
+from .channels import Channel, ChannelField, channel_labels  # noqa: F401 (Channel re-exported)
 from .consultation_status import ConsultationStatus
 from .consultations import ConsultationPage, pick_current_round
 
@@ -43,22 +44,6 @@ class DocumentKind(models.TextChoices):
     MEMORANDUM = "memorandum", _("Explanatory memorandum")
     IMPACT_ASSESSMENT = "impact_assessment", _("Impact assessment report")
     SYNTHESIS_REPORT = "synthesis_report", _("Synthesis report")
-    OTHER = "other", _("Other")
-
-
-class Channel(models.TextChoices):
-    """Communication forms of the plan (section II.2.2); the report to the Department of
-    Justice counts activities per channel."""
-
-    PORTAL = "portal", _("Portal page")
-    BULLETIN = "bulletin", _("S&T Bulletin")
-    RADIO_TV = "radio_tv", _("Provincial Radio-TV")
-    NEWSPAPER = "newspaper", _("Hưng Yên Newspaper")
-    CONFERENCE = "conference", _("Conference, workshop, seminar or forum")
-    DIALOGUE = "dialogue", _("Interview or dialogue (direct or online)")
-    PRESS_CONFERENCE = "press_conference", _("Press conference")
-    GRASSROOTS = "grassroots", _("Grassroots loudspeakers, notice boards or screens")
-    SOCIAL_NETWORK = "social_network", _("Social network")
     OTHER = "other", _("Other")
 
 
@@ -301,7 +286,8 @@ class CommunicationActivity(Orderable):
         related_name="communication_log",
         on_delete=models.CASCADE,
     )
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    # The code of a CommunicationChannel (models.channels): the portal names its channels.
+    channel = ChannelField(_("channel"), max_length=20)
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=500)
     url = models.URLField(_("link"), max_length=1000, blank=True)
@@ -332,4 +318,9 @@ class CommunicationActivity(Orderable):
         verbose_name_plural = _("communication log")
 
     def __str__(self):
-        return f"{self.get_channel_display()}: {self.title}"
+        return f"{self.channel_label}: {self.title}"
+
+    @property
+    def channel_label(self):
+        """The channel's name (one query: for one row; lists use ``channel_labels()``)."""
+        return channel_labels().get(self.channel, self.channel)

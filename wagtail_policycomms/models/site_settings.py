@@ -56,3 +56,71 @@ class ConsultationSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("public consultation")
         verbose_name_plural = _("public consultation")
+
+
+@register_setting(icon="site")
+class DepartmentSettings(BaseSiteSetting):
+    """Who issues the documents we write (the synthesis report, the report to the
+    Department of Justice): the header, place and signature block of an official
+    Vietnamese document (Decree 30/2020/NĐ-CP layout). Per site, because one Wagtail
+    installation can serve several agencies, and editable, because names, signers and
+    provinces change (Hưng Yên and Thái Bình merged in 2025)."""
+
+    parent_agency = models.CharField(
+        _("governing body"),
+        max_length=200,
+        blank=True,
+        default="UBND TỈNH HƯNG YÊN",
+        help_text=_('The first line of the header, for example "UBND TỈNH HƯNG YÊN".'),
+    )
+    agency_name = models.CharField(
+        _("agency"),
+        max_length=200,
+        default="SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+        help_text=_(
+            'Printed in capitals under the governing body, for example "SỞ KHOA HỌC VÀ CÔNG NGHỆ".'
+        ),
+    )
+    agency_abbreviation = models.CharField(
+        _("agency abbreviation"),
+        max_length=30,
+        blank=True,
+        default="SKHCN",
+        help_text=_('Used in document numbers, for example "BC-SKHCN".'),
+    )
+    place = models.CharField(
+        _("place"),
+        max_length=100,
+        default="Hưng Yên",
+        help_text=_('The place before the date, as in "Hưng Yên, ngày 01 tháng 12 năm 2026".'),
+    )
+    signer_title = models.CharField(
+        _("signer's title"),
+        max_length=200,
+        blank=True,
+        default="GIÁM ĐỐC",
+        help_text=_(
+            'For example "GIÁM ĐỐC"; for two lines, separate them with " / ": "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC".'
+        ),
+    )
+    signer_name = models.CharField(_("signer's name"), max_length=200, blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("parent_agency"),
+                FieldPanel("agency_name"),
+                FieldPanel("agency_abbreviation"),
+                FieldPanel("place"),
+            ],
+            heading=_("Header"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("signer_title"), FieldPanel("signer_name")],
+            heading=_("Signature"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("issuing agency")
+        verbose_name_plural = _("issuing agency")

@@ -4,30 +4,24 @@ The reports are small (one row per draft, per unit or per figure), so each file 
 built in memory in one go, while the user's admin language is still active. Every
 text cell goes through ``formats.text.for_xlsx``, so a title starting with "=" never
 runs as a formula and no stored character can break the file; numbers stay numbers.
+The XLSX is laid out by ``formats.xlsx`` (columns sized from what they hold, wrapped
+text, the frozen and repeated heading row, A4 landscape).
 """
 
 import csv
 import io
-from decimal import Decimal
 
 from django.http import HttpResponse
-from openpyxl import Workbook
 
-from ..exports.writers import BOM, XLSX_CONTENT_TYPE, safe_cell
-from ..formats.text import for_xlsx
+from ..exports.writers import BOM
+from ..formats import xlsx
+from ..formats.xlsx import XLSX_CONTENT_TYPE
 
 
 def cell_value(value):
     """Text for text, numbers for numbers; whole-number Decimals (VND) become ints."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, (int, float)):
-        return value
-    return for_xlsx(str(value))
+    value = xlsx.cell_value(value)
+    return "" if value is None else value
 
 
 def csv_response(filename, headings, rows):
@@ -42,12 +36,10 @@ def csv_response(filename, headings, rows):
 
 
 def xlsx_response(filename, sheet_title, headings, rows):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(sheet_title)[:31])
-    for row in [headings, *rows]:
-        sheet.append([safe_cell(sheet, cell_value(value)) for value in row])
-    output = io.BytesIO()
-    workbook.save(output)
-    response = HttpResponse(output.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    headings = [cell_value(h) for h in headings]
+    rows = [[xlsx.cell_value(value) for value in row] for row in rows]
+    response = HttpResponse(
+        xlsx.workbook_bytes(sheet_title, headings, rows), content_type=XLSX_CONTENT_TYPE
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response

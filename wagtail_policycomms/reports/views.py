@@ -1,31 +1,39 @@
 """The report views: Wagtail ``ReportView`` subclasses (header, breadcrumbs, "Download
 XLSX / CSV" buttons from ``SpreadsheetExportMixin``), each reading its figures from
-``data``.
+``data``. The report to the Department of Justice adds "Download Word (.docx)": the
+report itself, in the official layout (``word``), ready to sign.
 
 The filter form is shown on the page itself rather than in the header's drop-down, so
 a date the report refuses is visible with its message next to the field. Exports are
 written by ``spreadsheets`` (CSV with a BOM, formula-safe XLSX), not row by row from a
 queryset: the rows are plain dataclasses and the periodic report is a flat
-"section, item, value" table.
+"section, item, value" table (``lines``). Every file downloaded writes one audit entry
+(``moderation.log_export``).
 """
 
-from django.http import HttpResponseBadRequest
+import io
+
+from django.http import FileResponse, HttpResponseBadRequest
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets.button import Button
 
-from ..formats import format_date
-from ..models import Assignment, Disposition, local_today
+from .. import moderation
+from ..formats.word import DOCX_CONTENT_TYPE
+from ..models import Assignment, DepartmentSettings, local_today
 from ..permissions import can_view_compliance_report, can_view_plan_reports, forbidden
-from . import data, spreadsheets
+from . import data, spreadsheets, word
 from .filters import (
     AssignmentsByUnitFilterSet,
     ComplianceFilterSet,
     PeriodFilterSet,
     with_defaults,
 )
+from .lines import sections
 
 
 def yes_no(value):
@@ -90,10 +98,30 @@ class PolicyCommsReportView(ReportView):
 
     def as_spreadsheet(self, object_list, spreadsheet_format):
         headings, rows = self.export_table(self.report)
-        filename = f"{self.filename_prefix}-{self.filename_suffix()}"
+        self.log_file(spreadsheet_format)
         if spreadsheet_format == self.FORMAT_CSV:
-            return spreadsheets.csv_response(filename, headings, rows)
-        return spreadsheets.xlsx_response(filename, self.page_title, headings, rows)
+            return spreadsheets.csv_response(self.filename(), headings, rows)
+        return spreadsheets.xlsx_response(self.filename(), self.page_title, headings, rows)
+
+    def filename(self):
+        return f"{self.filename_prefix}-{self.filename_suffix()}"
+
+    def log_file(self, file_format):
+        """One audit entry per file: who took which report, in which format, for which
+        choices. The reports hold counts, not comments, hence ``rows`` 0."""
+        choices = {name: str(value) for name, value in self.choices.items() if value}
+        moderation.log_export(
+            None,
+            self.request.user,
+            "export",
+            {
+                "format": file_format,
+                "report": self.filename_prefix,
+                "title": str(self.page_title),
+                "filters": choices,
+                "rows": 0,
+            },
+        )
 
     def filename_suffix(self):
         return local_today().strftime("%Y%m%d")
@@ -195,8 +223,42 @@ class JusticeReportView(PolicyCommsReportView):
     menu_order = 1310
     filename_prefix = "bao-cao-so-tu-phap"
 
+    FORMAT_DOCX = "docx"
+    FORMATS = (*PolicyCommsReportView.FORMATS, FORMAT_DOCX)
+
     def build_report(self, choices):
         return data.periodic_report(data.Period(choices["date_from"], choices["date_to"]))
+
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            Button(
+                _("Download Word (.docx)"),
+                url=self.get_export_url(self.FORMAT_DOCX),
+                icon_name="download",
+                priority=80,
+            ),
+        ]
+
+    def as_spreadsheet(self, object_list, spreadsheet_format):
+        if spreadsheet_format != self.FORMAT_DOCX:
+            return super().as_spreadsheet(object_list, spreadsheet_format)
+        output = io.BytesIO()
+        word.render_docx(
+            self.report,
+            DepartmentSettings.for_request(self.request),
+            output,
+            issued_on=local_today(),
+        )
+        self.log_file(self.FORMAT_DOCX)
+        output.seek(0)
+        return FileResponse(
+            output,
+            as_attachment=True,
+            content_type=DOCX_CONTENT_TYPE,
+            filename=f"{self.filename()}.docx",
+        )
 
     def rows_of(self, report):
         return sections(report)
@@ -217,78 +279,6 @@ class JusticeReportView(PolicyCommsReportView):
             for item, value in section.lines
         ]
         return [_("Section"), _("Item"), _("Value")], rows
-
-
-class Section:
-    def __init__(self, key, title, lines):
-        self.key, self.title, self.lines = key, title, lines
-
-
-def plan_text(plan):
-    parts = [plan.number or _("(no number)")]
-    if plan.issued_on:
-        parts.append(format_date(plan.issued_on))
-    return ", ".join(parts) + f" – {plan.title}"
-
-
-def sections(report):
-    """The report as sections of (item, value) lines: the page and the export alike."""
-    period = report.period
-    plans = [(_("Plan %(year)s") % {"year": p.year}, plan_text(p)) for p in report.plans]
-    return [
-        Section(
-            "period",
-            _("Reporting period"),
-            [
-                (_("From"), format_date(period.start)),
-                (_("To"), format_date(period.end)),
-                *(plans or [(_("Plan"), _("No plan recorded for these years"))]),
-            ],
-        ),
-        Section(
-            "channels",
-            _("Communication activities by channel"),
-            [
-                *((str(label), n) for _v, label, n in report.channels),
-                (_("Total"), report.activities_total),
-            ],
-        ),
-        Section(
-            "drafts",
-            _("Draft policies"),
-            [
-                (_("Drafts handled"), report.drafts_handled),
-                (_("Policies with a major social impact"), report.in_scope),
-                (_("Of which communicated"), report.communicated),
-                (_("Share communicated (%)"), report.communicated_percent),
-                (_("Target (%)"), report.target),
-            ],
-        ),
-        Section(
-            "commenters",
-            _("Comments received by commenter type"),
-            [
-                *((str(label), n) for _v, label, n in report.comments_by_type),
-                (_("Total"), report.comments_total),
-                (_("Of which published"), report.comments_published),
-            ],
-        ),
-        Section(
-            "answers",
-            _("Answers to the comments received"),
-            [
-                (_("Accepted or partly accepted"), report.accepted),
-                (str(Disposition.EXPLAINED.label), report.explained),
-                (_("Not accepted or not applicable"), report.not_applicable),
-                (_("Not yet answered"), report.not_answered),
-            ],
-        ),
-        Section(
-            "budget",
-            _("Budget"),
-            [(_("Budget spent (VND)"), report.budget_spent)],
-        ),
-    ]
 
 
 # --- 3. Assignments by unit and status ------------------------------------------------------

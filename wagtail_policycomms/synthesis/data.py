@@ -12,13 +12,13 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ..blocks import article_label
+from ..blocks import ArticleLabels
 from ..formats import format_date
+from ..formats.word import MOTTO  # noqa: F401 (re-exported: synthesis.MOTTO)
 from ..models import CommenterType, CommentStatus, ConsultationPage, DraftPolicyPage, PublicComment
 from ..models.comments import PUBLISHED, RECEIVED
 
 TITLE = "BẢN TỔNG HỢP Ý KIẾN, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý"
-MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 COLUMN_HEADINGS = (
     "Nhóm vấn đề / Điều, khoản",
     "Chủ thể góp ý",
@@ -26,6 +26,12 @@ COLUMN_HEADINGS = (
     "Nội dung tiếp thu, giải trình",
 )
 GENERAL_SECTION = "Góp ý chung về toàn bộ dự thảo"
+#: The report is in Vietnamese whatever the admin's language: how an article that has
+#: left the draft reads (``blocks.comment_article_label``, the rule everywhere else).
+ARTICLE_WORDINGS = {
+    "changed": "%(current)s (tại thời điểm góp ý: %(snapshot)s)",
+    "removed": "%(snapshot)s (không còn trong dự thảo)",
+}
 ANONYMOUS = "Ẩn danh"
 SIGNATURE_TITLE = "THỦ TRƯỞNG ĐƠN VỊ CHỦ TRÌ SOẠN THẢO"
 SIGNATURE_HINT = "(Ký, ghi rõ họ tên và đóng dấu)"
@@ -232,7 +238,10 @@ def build_synthesis(scope):
     """
     draft, consultations = _scope(scope)
     in_scope = Q(consultation__in=[c.pk for c in consultations])
-    sections = {block.id: Section(block.id, article_label(block)) for block in draft.articles}
+    labels = ArticleLabels.of_draft(draft, **ARTICLE_WORDINGS)
+    sections = {
+        article_id: Section(article_id, label) for article_id, label in labels.current.items()
+    }
     removed = {}
     general = Section("", GENERAL_SECTION)
     builders = {}
@@ -249,9 +258,12 @@ def build_synthesis(scope):
         elif comment.article_id in sections:
             section = sections[comment.article_id]
         else:
-            section = removed.setdefault(
-                comment.article_id, Section(comment.article_id, comment.article_heading)
-            )
+            section = removed.get(comment.article_id)
+            if section is None:  # named from its first comment's snapshot
+                section = removed[comment.article_id] = Section(
+                    comment.article_id,
+                    labels.label(comment.article_id, comment.article_heading),
+                )
         key = (section.article_id, comment.text_hash)
         if key not in builders:
             builders[key] = _RowBuilder(comment, answers)

@@ -22,6 +22,7 @@ from wagtail.models import Collection
 
 from .. import moderation
 from ..exports import XLSX_CONTENT_TYPE
+from ..formats.word import DOCX_CONTENT_TYPE
 from ..models import ConsultationPage, DocumentKind, DraftPolicyDocument, DraftPolicyPage
 from ..permissions import can_attach_synthesis, can_export, forbidden
 from .data import DOCUMENT_TITLE, approved_comments, build_synthesis, totals_lines
@@ -101,7 +102,6 @@ def _file_stem(scope):
     return stem or "ban-tong-hop-y-kien"
 
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORMATS = {"docx": (render_docx, DOCX_CONTENT_TYPE), "xlsx": (render_xlsx, XLSX_CONTENT_TYPE)}
 
 

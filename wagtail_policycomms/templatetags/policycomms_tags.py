@@ -7,11 +7,25 @@ date and time on the department's clock, whatever the server's.
 
 from django import template
 
+from ..blocks import ArticleLabels
 from ..blocks import article_anchor as _article_anchor
-from ..formats import format_date, format_datetime, format_staff_datetime, localtime
+from ..conf import content_language
+from ..formats import (
+    format_date,
+    format_datetime,
+    format_datetime_attribute,
+    format_staff_datetime,
+)
 from ..models.base import has_text
 
 register = template.Library()
+
+
+@register.filter
+def policycomms_field_name(label):
+    """A field's label as a name in a sentence ("Field: error"): without the full stop or
+    colon a long label (the consent sentence) ends with."""
+    return str(label).rstrip(" .:;")
 
 
 @register.filter
@@ -39,9 +53,14 @@ def policycomms_staff_author(comment, with_personal_data):
 
 @register.filter
 def policycomms_isoformat(value):
-    """Machine-readable value for ``<time datetime>``, with its offset."""
-    local = localtime(value)
-    return local.isoformat() if local else ""
+    """Machine-readable value for ``<time datetime>``, with its offset (to the second)."""
+    return format_datetime_attribute(value)
+
+
+@register.simple_tag
+def policycomms_content_language(page=None):
+    """The language of ``page``'s content, for a ``lang`` attribute (``conf.content_language``)."""
+    return content_language(page)
 
 
 @register.filter
@@ -53,3 +72,23 @@ def policycomms_has_text(html):
 @register.simple_tag
 def article_anchor(block_id):
     return _article_anchor(block_id)
+
+
+@register.filter
+def policycomms_article_label(comment, draft):
+    """One comment's article as it reads in ``draft`` today (``blocks.ArticleLabels``).
+
+    For a screen about one comment: a list names its rows in its view, with one
+    ``ArticleLabels`` per draft, instead of reading the draft's text for each row.
+    """
+    return ArticleLabels.of_draft(draft).label(comment.article_id, comment.article_heading)
+
+
+@register.filter
+def policycomms_value(instance, field_name):
+    """A field of ``instance`` as staff read it (``formats.values.display_value``): choice
+    labels, "Có"/"Không", "—" for nothing, local dates."""
+    from ..formats.values import display_value
+
+    field = instance._meta.get_field(field_name)
+    return display_value(field, getattr(instance, field_name))

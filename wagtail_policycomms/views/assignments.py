@@ -20,7 +20,7 @@ from wagtail.admin.ui.tables import Column, Table
 from wagtail.snippets.views.snippets import DeleteView, EditView, IndexView
 
 from ..exports import BOM
-from ..formats import format_date
+from ..formats import format_date, xlsx
 from ..formats.text import for_xlsx
 from ..models import (
     Assignment,
@@ -125,13 +125,33 @@ EXPORT_HEADINGS = {
 }
 
 
-class AssignmentIndexView(IndexView):
+#: The XLSX layout of the exported columns (``formats.xlsx``); the others are ``TEXT``.
+EXPORT_XLSX_COLUMNS = {
+    "reference": xlsx.CODE,
+    "category": xlsx.SHORT_TEXT,
+    "title": xlsx.ColumnSpec(40, wrap=True),
+    "lead_unit": xlsx.SHORT_TEXT,
+    "coordinating_units": xlsx.SHORT_TEXT,
+    "starts_on": xlsx.DATE,
+    "due": xlsx.ColumnSpec(16, wrap=True, number_format=xlsx.DATE_FORMAT),  # or the wording
+    "status": xlsx.SHORT_TEXT,
+    "overdue": xlsx.SHORT_TEXT,
+    "completed_on": xlsx.DATE,
+    "budget_estimated": xlsx.ColumnSpec(16),
+    "budget_spent": xlsx.ColumnSpec(16),
+    "funding_source": xlsx.SHORT_TEXT,
+    "latest_progress": xlsx.LONG_TEXT,
+}
+
+
+class AssignmentIndexView(xlsx.SpreadsheetLayoutMixin, IndexView):
     """Assignments of the user's units first, then by due date (no date last). A fixed number
     of queries per page or export, however many rows."""
 
     table_class = AssignmentTable
     list_export = list(EXPORT_HEADINGS)
     export_headings = EXPORT_HEADINGS
+    xlsx_columns = EXPORT_XLSX_COLUMNS
     export_filename = "nhiem-vu-ke-hoach"
 
     @cached_property
@@ -240,16 +260,6 @@ class AssignmentIndexView(IndexView):
         if isinstance(value, date) and export_format == self.FORMAT_CSV:
             return format_date(value)
         return super().preprocess_field_value(field, value, export_format)
-
-    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
-        for cell, value in zip(
-            super().generate_xlsx_row(worksheet, row_dict, date_format),
-            row_dict.values(),
-            strict=True,
-        ):
-            if isinstance(value, date):
-                cell.number_format = "dd/mm/yyyy"
-            yield cell
 
 
 # --- Editing ----------------------------------------------------------------------------------

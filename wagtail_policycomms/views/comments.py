@@ -27,6 +27,7 @@ from wagtail.models import ModelLogEntry
 from wagtail.snippets.views.snippets import HistoryView, IndexView, InspectView
 
 from .. import moderation
+from ..blocks import article_labels_for
 from ..exports import CommentExportMixin
 from ..filters import draft_title_of, search_comments
 from ..formats import format_staff_datetime
@@ -76,6 +77,14 @@ class ExcerptColumn(Column):
         return context
 
 
+def article_cell(comment):
+    """The article a row is on, as it reads today (``paginate_queryset`` names it through
+    ``blocks.ArticleLabels``); the stored snapshot for a row it did not name."""
+    if not comment.article_id:
+        return gettext("Whole draft")
+    return getattr(comment, "article_label", None) or comment.article_heading
+
+
 def comment_columns(group_url):
     """The queue's columns after the receipt code (the title column)."""
     return [
@@ -90,7 +99,7 @@ def comment_columns(group_url):
         Column(
             "article",
             label=_("Article"),
-            accessor=lambda c: c.article_heading or gettext("Whole draft"),
+            accessor=article_cell,
             sort_key="article_heading",
         ),
         Column(
@@ -216,8 +225,13 @@ class PublicCommentIndexView(CommentExportMixin, ModerationLinksMixin, IndexView
                 .with_group_size()
                 .values_list("consultation_id", "text_hash", "group_size")
             }
+        # The page's drafts in one query: each row's article as it reads today.
+        labels = article_labels_for({c.consultation for c in comments})
         for comment in comments:
             comment.group_size = sizes.get((comment.consultation_id, comment.text_hash), 1)
+            comment.article_label = labels[comment.consultation_id].label(
+                comment.article_id, comment.article_heading
+            )
         page.object_list = comments
         return paginator, page, comments, is_paginated
 
@@ -325,6 +339,7 @@ class PublicCommentInspectView(ModerationLinksMixin, InspectView):
         context = super().get_context_data(**kwargs)
         comment = self.object
         personal = can_view_personal_data(self.request.user)
+        labels = article_labels_for([comment.consultation])[comment.consultation_id]
         context.update(
             comment=comment,
             can_view_personal_data=personal,
@@ -340,6 +355,7 @@ class PublicCommentInspectView(ModerationLinksMixin, InspectView):
             ],
             history_url=self.get_history_url(),
             group_url=self.group_members_url(comment) if comment.group_size > 1 else "",
+            article_label=labels.label(comment.article_id, comment.article_heading),
         )
         return context
 

@@ -114,6 +114,8 @@ def receipt(request, token):
 
 
 def render_receipt(request, comment, token, status=200, **extra):
+    """The receipt page; it says what happens next from the comment's status and the
+    site's moderation mode (``comments/next_steps.html``)."""
     response = TemplateResponse(
         request,
         "wagtail_policycomms/comments/receipt.html",
@@ -121,6 +123,7 @@ def render_receipt(request, comment, token, status=200, **extra):
             "comment": comment,
             "consultation": comment.consultation,
             "receipt_token": token,
+            "moderation_mode": ConsultationSettings.for_request(request).moderation_mode,
             "policycomms_base_template": policycomms_settings.BASE_TEMPLATE,
             **extra,
         },
@@ -170,6 +173,7 @@ def verify(request, token):
         title,
         _("Your comment %(code)s has been received.") % {"code": comment.receipt_code},
         comment=comment,
+        moderation_mode=site_settings.moderation_mode,
     )
 
 

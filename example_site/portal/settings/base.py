@@ -88,6 +88,10 @@ LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+# Vietnamese for the strings Wagtail's own catalogue leaves in English on the screens staff
+# use ("Save draft", "Reports", "Help"...): docs/installation.md. Production and the tests
+# read it from here too.
+LOCALE_PATHS = [SITE_DIR / "locale"]
 USE_TZ = True
 # Dates in the admin as dd/mm/yyyy, in every admin language (see wagtail_policycomms.formats).
 FORMAT_MODULE_PATH = ["wagtail_policycomms.formats"]
