@@ -315,3 +315,19 @@ def test_every_default_passes_its_own_check():
     with override_settings(**{f"POLICYCOMMS_{name}": value for name, value in DEFAULTS.items()}):
         ids = {id for id, __ in problems()}
     assert ids <= {"wagtail_policycomms.W001"}  # the tests' per-process cache
+
+
+def test_migrations_need_nothing_newer_than_wagtail_74():
+    """Our migrations run on the lowest supported Wagtail: a dependency on a wagtailcore
+    migration that 7.4 lacks (makemigrations picks the newest installed) breaks every
+    install there. 0097 is the last migration of wagtailcore in Wagtail 7.4."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    newest_in_74 = 97
+    for (app, name), migration in loader.disk_migrations.items():
+        if app != "wagtail_policycomms":
+            continue
+        for dep_app, dep_name in migration.dependencies:
+            if dep_app == "wagtailcore" and dep_name[:4].isdigit():
+                assert int(dep_name[:4]) <= newest_in_74, (name, dep_name)

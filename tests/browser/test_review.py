@@ -115,3 +115,33 @@ def test_editor_submits_a_draft_and_the_reviewer_publishes_it(page, portal, sett
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     for number, heading, _ in ARTICLES:
         expect(page.get_by_role("heading", name=re.compile(f"{number}. {heading}"))).to_be_visible()
+
+
+def test_the_slug_follows_the_title_in_ascii_and_errors_on_other_tabs_are_listed(
+    page, portal, settings
+):
+    """The editor's forms: an ASCII slug made as the title is typed, and a save refused for
+    a field on another tab lists that field at the top, with a link that opens its tab."""
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
+    log_in(page, "bientap", portal.password)
+    page.goto(f"/admin/pages/{portal.index.pk}/")
+    page.get_by_role("link", name=t("Add child page")).first.click()
+    title = page.locator("#id_title")
+    title.click()
+    page.keyboard.type("Lấy ý kiến Điều lệ Đề án")
+    page.keyboard.press("Tab")  # leaving the title applies it to the slug
+    expect(page.locator("#id_slug")).to_have_value("lay-y-kien-dieu-le-de-an")
+    # The drafting unit (on the first tab) is left empty; the editor saves from another tab.
+    page.get_by_role("tab", name=t("Draft text")).click()
+    page.get_by_role("button", name=t("Save draft")).click()
+    listed = page.locator("[data-pc-editor-errors] a")
+    expect(listed.first).to_be_visible()
+    unit_error = listed.filter(has_text=re.compile(re.escape(t("drafting unit")), re.I))
+    expect(unit_error).to_have_count(1)
+    assert not DraftPolicyPage.objects.filter(title__startswith="Lấy ý kiến").exists()
+    page.get_by_role("tab", name=t("Draft text")).click()
+    unit_error.click()
+    chooser = page.locator("[data-contentpath='drafting_unit']")
+    expect(chooser).to_be_visible()
+    # What was typed is still there.
+    expect(page.locator("#id_title")).to_have_value("Lấy ý kiến Điều lệ Đề án")
