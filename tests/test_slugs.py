@@ -196,6 +196,24 @@ def test_the_editor_of_our_page_types_loads_the_script(index, draft, editor_clie
     assert "wagtail_policycomms/js/page-editor.js" not in response.content.decode()
 
 
+def test_the_title_of_every_page_type_drives_the_slug_in_the_editor(index, draft, editor_client):
+    """Wagtail's title-to-slug sync lives on the title's panel (TitleFieldPanel): a plain
+    FieldPanel("title") left the draft's slug empty as the editor typed."""
+    consultation = factories.make_consultation(
+        draft, factories.hanoi(2026, 1, 1), factories.hanoi(2026, 2, 1)
+    )
+    for url in (
+        add_url("draftpolicypage", index),
+        reverse("wagtailadmin_pages:edit", args=[draft.pk]),
+        reverse("wagtailadmin_pages:edit", args=[index.pk]),
+        reverse("wagtailadmin_pages:edit", args=[consultation.pk]),
+    ):
+        soup = factories.soup_of(editor_client.get(url))
+        title = soup.select_one("input#id_title")
+        assert "w-sync" in title.get("data-controller", ""), url
+        assert "#id_slug" in title.get("data-w-sync-target-value", ""), url
+
+
 def test_an_error_on_another_tab_is_announced_with_what_the_list_needs(index, editor_client):
     """The list is built in the browser from Wagtail's markup: the message at the top, the
     field's error inside its tab's panel, the tab's label, the field's label and id. This

@@ -13,6 +13,7 @@ from wagtail.admin.panels import (
     InlinePanel,
     ObjectList,
     TabbedInterface,
+    TitleFieldPanel,
 )
 from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField, StreamField
@@ -116,7 +117,8 @@ class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
     )
 
     metadata_panels = [
-        FieldPanel("title"),
+        # TitleFieldPanel: the slug (and the tab title) follow the title as it is typed.
+        TitleFieldPanel("title"),
         FieldRowPanel([FieldPanel("document_type"), FieldPanel("drafting_unit")]),
         FieldRowPanel([FieldPanel("sector"), FieldPanel("topics")]),
         FieldPanel("major_social_impact"),
