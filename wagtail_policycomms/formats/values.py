@@ -24,16 +24,13 @@ from . import format_count, format_date, format_staff_datetime
 
 EMPTY = "—"
 
-#: What a commenter consented to (``PublicComment.consent_purposes``), as staff read it.
-CONSENT_PURPOSE_LABELS = {
-    "receive_and_answer_comment": _("Receive and answer the comment"),
-    "publish_name": _("Publish the name with the comment"),
-}
 
-#: Labels of values stored as codes in fields without ``choices`` (a JSON list of codes).
-FIELD_VALUE_LABELS = {
-    "consent_purposes": CONSENT_PURPOSE_LABELS,
-}
+def _field_value_labels():
+    """Labels of values stored as codes in fields without ``choices`` (a JSON list of
+    codes). Read when needed: ``formats`` is imported by the models."""
+    from ..models.consultations import ConsentPurpose
+
+    return {"consent_purposes": dict(ConsentPurpose.choices)}
 
 
 def _is_empty(value):
@@ -43,7 +40,7 @@ def _is_empty(value):
 def _choice_labels(field):
     labels = dict(getattr(field, "flatchoices", None) or ())
     if not labels and field is not None:
-        labels = FIELD_VALUE_LABELS.get(field.name, {})
+        labels = _field_value_labels().get(field.name, {})
     return labels
 
 

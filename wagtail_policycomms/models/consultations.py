@@ -50,8 +50,16 @@ class ConsultationPageQuerySet(PageQuerySet):
 
 ConsultationPageManager = PageManager.from_queryset(ConsultationPageQuerySet)
 
-#: What a commenter consents to by sending the form ("publish_name" is added if ticked).
-CONSENT_PURPOSES = ["receive_and_answer_comment"]
+
+class ConsentPurpose(models.TextChoices):
+    """What a commenter consents to, stored as codes in ``PublicComment.consent_purposes``."""
+
+    RECEIVE_AND_ANSWER = "receive_and_answer_comment", _("Receive and answer the comment")
+    PUBLISH_NAME = "publish_name", _("Publish the name with the comment")
+
+
+#: What a commenter consents to by sending the form (PUBLISH_NAME is added if ticked).
+CONSENT_PURPOSES = [ConsentPurpose.RECEIVE_AND_ANSWER.value]
 
 #: The database could not be used (unreachable, connection lost, locked past the retries):
 #: the comment POST answers "please try again" (``render_comment_failure``), not a 500.
@@ -333,7 +341,7 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
                     consent_given_at=now,
                     consent_notice_version=site_settings.privacy_notice_version,
                     consent_purposes=CONSENT_PURPOSES
-                    + (["publish_name"] if data["publish_name"] else []),
+                    + ([ConsentPurpose.PUBLISH_NAME.value] if data["publish_name"] else []),
                     status=moderation.initial_status(site_settings),
                     receipt_code=ReceiptCounter.next_code(now),
                     submitted_at=now,
