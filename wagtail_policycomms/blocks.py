@@ -4,7 +4,6 @@ Comments are anchored to an article by the StreamField block id, which Wagtail
 keeps stable across revisions. Nothing here derives an id from a position.
 """
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
@@ -55,6 +54,10 @@ def article_label(block_or_value):
 
 # --- A comment's article, as it reads today ---------------------------------------------
 
+#: The two wordings of a comment's article (``comment_article_label``).
+CHANGED_WORDING = _("%(current)s (at the time of comment: %(snapshot)s)")
+REMOVED_WORDING = _("%(snapshot)s (no longer in the draft)")
+
 
 def comment_article_label(article_id, snapshot, current, *, changed=None, removed=None):
     """The one rule for naming the article a comment is on, wherever a comment is shown.
@@ -76,14 +79,10 @@ def comment_article_label(article_id, snapshot, current, *, changed=None, remove
         return snapshot or article_id
     label = current.get(article_id)
     if label is None:
-        if removed is None:
-            removed = gettext("%(snapshot)s (no longer in the draft)")
-        return removed % {"snapshot": snapshot or article_id}
+        return str(removed or REMOVED_WORDING) % {"snapshot": snapshot or article_id}
     if not snapshot or snapshot == label:
         return label
-    if changed is None:
-        changed = gettext("%(current)s (at the time of comment: %(snapshot)s)")
-    return changed % {"current": label, "snapshot": snapshot}
+    return str(changed or CHANGED_WORDING) % {"current": label, "snapshot": snapshot}
 
 
 class ArticleLabels:
@@ -99,8 +98,8 @@ class ArticleLabels:
         self.current = (
             None if articles is None else {block.id: article_label(block) for block in articles}
         )
-        self.changed = changed or gettext("%(current)s (at the time of comment: %(snapshot)s)")
-        self.removed = removed or gettext("%(snapshot)s (no longer in the draft)")
+        self.changed = str(changed or CHANGED_WORDING)
+        self.removed = str(removed or REMOVED_WORDING)
         self._labels = {}
 
     @classmethod

@@ -56,9 +56,9 @@ XLSX_COLUMNS = {
     "user_agent": xlsx.TEXT,
     "attachments": xlsx.TEXT,
 }
-#: Columns whose values are datetimes: dd/mm/yyyy HH:MM text in a CSV
-#: (``format_staff_datetime``), date cells on the local clock in an XLSX.
-DATETIME_COLUMNS = frozenset({"submitted_at"})
+#: Columns whose values are datetimes (their XLSX layout says so): dd/mm/yyyy HH:MM text in
+#: a CSV (``format_staff_datetime``), date cells on the local clock in an XLSX.
+DATETIME_COLUMNS = frozenset(key for key, spec in XLSX_COLUMNS.items() if spec is xlsx.DATETIME)
 
 
 def _datetime_indexes(builder):
