@@ -17,6 +17,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from tests import factories
 from tests.factories import soup_of
@@ -95,16 +96,18 @@ def comments(send, draft, editor, editor_client):
 
 
 def test_the_rule():
-    current = {"a2": SUBJECTS_NOW}
-    assert comment_article_label("", "", current) == ""
-    assert comment_article_label("a2", SUBJECTS_NOW, current) == SUBJECTS_NOW
-    assert comment_article_label("a2", "", current) == SUBJECTS_NOW
-    assert comment_article_label("a2", SUBJECTS_THEN, current) == MOVED
-    assert comment_article_label("a3", IN_FORCE, current) == GONE
-    assert comment_article_label("a9", "", current) == "a9 (no longer in the draft)"
-    assert comment_article_label("a2", SUBJECTS_THEN, None) == SUBJECTS_THEN  # draft unknown
-    labels = ArticleLabels(None)
-    assert "a2" not in labels and labels.label("a2", SUBJECTS_THEN) == SUBJECTS_THEN
+    # The wordings are the active language's: English here, whatever an earlier test left.
+    with translation.override("en"):
+        current = {"a2": SUBJECTS_NOW}
+        assert comment_article_label("", "", current) == ""
+        assert comment_article_label("a2", SUBJECTS_NOW, current) == SUBJECTS_NOW
+        assert comment_article_label("a2", "", current) == SUBJECTS_NOW
+        assert comment_article_label("a2", SUBJECTS_THEN, current) == MOVED
+        assert comment_article_label("a3", IN_FORCE, current) == GONE
+        assert comment_article_label("a9", "", current) == "a9 (no longer in the draft)"
+        assert comment_article_label("a2", SUBJECTS_THEN, None) == SUBJECTS_THEN  # draft unknown
+        labels = ArticleLabels(None)
+        assert "a2" not in labels and labels.label("a2", SUBJECTS_THEN) == SUBJECTS_THEN
 
 
 def test_the_public_list_names_the_article_as_it_is_now(client, comments, consultation):
