@@ -484,8 +484,11 @@ def test_forged_question_token_refused():
     with freeze_time(NOW) as frozen:
         data = post_data(CommentForm())
         value, stamp, signature = data[CAPTCHA_TOKEN_FIELD].split(":")
-        data[CAPTCHA_TOKEN_FIELD] = f"1.1.{value.split('.')[2]}:{stamp}:{signature}"
-        data[CAPTCHA_ANSWER_FIELD] = "2"
+        a, b, nonce = value.split(".")
+        # Forge a question that differs from the one signed (1 + 1 is drawn one time in 81).
+        forged_a = 1 if a != "1" else 2
+        data[CAPTCHA_TOKEN_FIELD] = f"{forged_a}.1.{nonce}:{stamp}:{signature}"
+        data[CAPTCHA_ANSWER_FIELD] = str(forged_a + 1)
         frozen.tick(timedelta(seconds=5))
         form = CommentForm(data)
         assert not form.is_valid()
