@@ -19,6 +19,7 @@ from .drafts import (
     DraftPolicyPage,
     DraftPolicyTopic,
 )
+from .export_jobs import ExportJob, ExportJobStatus
 from .index import PolicyIndexPage
 from .plans import (
     Assignment,
@@ -32,6 +33,7 @@ from .plans import (
 from .reminders import ReminderKind, SentReminder
 from .responses import AnswerState, CommentResponse, Disposition
 from .site_settings import ConsultationSettings, DepartmentSettings, ModerationMode
+from .subscriptions import Subscription, SubscriptionNotice
 from .units import Sector, Unit
 
 __all__ = [
@@ -70,5 +72,9 @@ __all__ = [
     "DraftPolicyTopic",
     "PolicyIndexPage",
     "Sector",
+    "ExportJob",
+    "ExportJobStatus",
+    "Subscription",
+    "SubscriptionNotice",
     "Unit",
 ]

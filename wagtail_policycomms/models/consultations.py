@@ -56,6 +56,8 @@ class ConsentPurpose(models.TextChoices):
 
     RECEIVE_AND_ANSWER = "receive_and_answer_comment", _("Receive and answer the comment")
     PUBLISH_NAME = "publish_name", _("Publish the name with the comment")
+    # Asked for on the form, never pre-ticked: "your comment was published / answered".
+    EMAIL_UPDATES = "email_updates", _("Email me when the comment is published and answered")
 
 
 #: What a commenter consents to by sending the form (PUBLISH_NAME is added if ticked).

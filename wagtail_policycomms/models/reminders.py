@@ -9,6 +9,7 @@ class ReminderKind(models.TextChoices):
     ASSIGNMENT_OVERDUE = "assignment_overdue", _("Assignment overdue")
     CONSULTATION_CLOSING = "consultation_closing", _("Consultation closing soon")
     UNANSWERED = "unanswered", _("Comments not answered")
+    MODERATOR_DIGEST = "moderator_digest", _("Daily digest of new comments")
 
 
 class SentReminder(models.Model):
