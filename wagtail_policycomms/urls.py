@@ -11,7 +11,7 @@ verification links and the staff download of attachments live here.
 
 from django.urls import path
 
-from .views import public
+from .views import calendar, feeds, public
 
 app_name = "wagtail_policycomms"
 
@@ -24,4 +24,26 @@ urlpatterns = [
     ),
     path("verify/<str:token>/", public.verify, name="verify"),
     path("attachments/<int:pk>/", public.download_attachment, name="attachment_download"),
+    # Feeds and calendars (docs/feeds.md): open and upcoming consultations, all or of
+    # one field; one consultation's published comments; comment periods as iCalendar.
+    path("feeds/consultations.rss", feeds.consultations_rss, name="consultations_rss"),
+    path("feeds/consultations.atom", feeds.consultations_atom, name="consultations_atom"),
+    path(
+        "feeds/consultations/field/<int:sector_id>.rss",
+        feeds.consultations_rss,
+        name="field_consultations_rss",
+    ),
+    path(
+        "feeds/consultations/field/<int:sector_id>.atom",
+        feeds.consultations_atom,
+        name="field_consultations_atom",
+    ),
+    path("consultations/<int:page_id>/comments.rss", feeds.comments_rss, name="comments_rss"),
+    path("consultations/<int:page_id>/comments.atom", feeds.comments_atom, name="comments_atom"),
+    path(
+        "consultations/<int:page_id>/calendar.ics",
+        calendar.consultation_calendar,
+        name="consultation_calendar",
+    ),
+    path("calendar.ics", calendar.consultations_calendar, name="consultations_calendar"),
 ]

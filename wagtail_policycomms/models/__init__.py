@@ -33,7 +33,7 @@ from .plans import (
 from .reminders import ReminderKind, SentReminder
 from .responses import AnswerState, CommentResponse, Disposition
 from .site_settings import ConsultationSettings, DepartmentSettings, ModerationMode
-from .subscriptions import Subscription, SubscriptionNotice
+from .subscriptions import EmailOptOut, EmailStream, Subscription, SubscriptionNotice
 from .units import Sector, Unit
 
 __all__ = [
@@ -76,5 +76,7 @@ __all__ = [
     "ExportJobStatus",
     "Subscription",
     "SubscriptionNotice",
+    "EmailOptOut",
+    "EmailStream",
     "Unit",
 ]

@@ -70,3 +70,34 @@ class SubscriptionNotice(models.Model):
 
     def __str__(self):
         return f"{self.subscription_id} {self.consultation_id}"
+
+
+class EmailStream(models.TextChoices):
+    """The kinds of non-transactional email one can stop with one click."""
+
+    COMMENT_UPDATES = "comment_updates", _("My comment was published or answered")
+    NEW_CONSULTATIONS = "new_consultations", _("New consultations")
+    MODERATOR_DIGEST = "moderator_digest", _("Daily digest of new comments")
+    REMINDERS = "reminders", _("Reminders to units")
+
+
+class EmailOptOut(models.Model):
+    """An address that asked, by the one-click link, for no more of one kind of email.
+
+    Receipts and verification links are transactional (the person just asked for
+    them) and are always sent.
+    """
+
+    email = models.EmailField(_("email"), max_length=254)
+    stream = models.CharField(_("emails"), max_length=30, choices=EmailStream.choices)
+    created_at = models.DateTimeField(_("unsubscribed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unsubscribed address")
+        verbose_name_plural = _("unsubscribed addresses")
+        constraints = [
+            models.UniqueConstraint(fields=["email", "stream"], name="policycomms_optout_once")
+        ]
+
+    def __str__(self):
+        return f"{self.email} ({self.stream})"
