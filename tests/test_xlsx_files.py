@@ -169,3 +169,22 @@ def test_aware_datetimes_are_written_on_the_local_clock():
     assert xlsx.cell_value(SUBMITTED_AT) == SUBMITTED_LOCAL
     assert xlsx.date_value(SUBMITTED_AT) == SUBMITTED_LOCAL
     assert xlsx.date_value("Không phải ngày") == "Không phải ngày"
+
+
+def test_a_laid_out_write_only_sheet_takes_rows_of_cells_and_rows_of_values():
+    """SheetLayout's short cut for rows of cells leaves plain rows to openpyxl."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("x")
+    layout = xlsx.SheetLayout(sheet, [xlsx.TEXT, xlsx.DATETIME])
+    layout.append_heading(["Nội dung", "Ngày"])
+    layout.append(["=1+1", datetime(2026, 12, 1, 8, 30)])
+    layout.append([None, None])
+    sheet.append(["plain", 7])  # not cells: openpyxl's own conversion
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    rows = list(openpyxl.load_workbook(buffer).active.iter_rows(values_only=True))
+    assert rows[0] == ("Nội dung", "Ngày")
+    assert rows[1][0] == "'=1+1"  # text, never a formula
+    assert rows[1][1].strftime("%d/%m/%Y") == "01/12/2026"
+    assert rows[-1] == ("plain", 7)
