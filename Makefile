@@ -24,7 +24,7 @@ PIP := $(VENV_PYTHON) -m pip --disable-pip-version-check
 help:
 	@echo "Targets:"
 	@echo "  install           create $(VENV) with $(PYTHON) and install the package with [test,docs]"
-	@echo "  demo              migrate the example portal, load demo content, run it on 127.0.0.1:8000"
+	@echo "  demo              migrate the example portal, load demo content, run it on 127.0.0.1:8000 with a tasks worker"
 	@echo "  test              run the test suite, one process per CPU (PYTEST_ARGS='-k foo', TEST_WORKERS=0)"
 	@echo "  lint              ruff check ."
 	@echo "  bench             benchmarks on PostgreSQL (BENCH_SIZE=smoke|small|medium|full; see bench/README.md)"
@@ -53,7 +53,7 @@ $(STAMP): pyproject.toml
 demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) policycomms_demo
-	$(MANAGE) runserver 127.0.0.1:8000
+	PYTHON=$(VENV_PYTHON) example_site/run_demo.sh 127.0.0.1:8000
 
 test: install
 	$(VENV_PYTHON) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)

@@ -162,6 +162,15 @@ check(
 )
 check("<h1>403 Forbidden</h1>" not in body, "the refusal is not Django's bare 403 page")
 
+# The open-data API, mounted as the README says: the published consultation is listed.
+import json  # noqa: E402
+
+response = Client(HTTP_HOST="localhost").get("/api/v2/consultations/")
+check(response.status_code == 200, f"GET /api/v2/consultations/ returns {response.status_code}")
+if response.status_code == 200:
+    ids = [item["id"] for item in json.loads(response.content)["items"]]
+    check(consultation.pk in ids, f"the API lists the consultation ({ids})")
+
 if failures:
     print(f"drop-in: {len(failures)} check(s) failed")
     sys.exit(1)

@@ -21,7 +21,10 @@ DATABASES = {
     if os.environ.get("DATABASE_URL")
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and "django.contrib.postgres" not in INSTALLED_APPS  # base added it for the same URL
+):
     INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]
 
 # tests/test_deployment.py runs worker processes against a throwaway Redis server.

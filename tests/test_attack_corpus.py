@@ -123,6 +123,14 @@ def assert_escaped(content, payloads=(), where=""):
                 assert PCXSS not in value, f"{where}: payload in <{tag.name} {name}={value!r}>"
 
 
+def assert_plain_and_escaped_html(message, payloads, where):
+    """An email's body is plain text; its one other part is HTML with every payload escaped."""
+    assert message.content_subtype == "plain"
+    alternatives = getattr(message, "alternatives", [])
+    assert [mimetype for __, mimetype in alternatives] == ["text/html"], where
+    assert_escaped(alternatives[0][0], payloads, f"{where} (HTML)")
+
+
 def snapshot(folder):
     return sorted(str(path) for path in Path(folder).rglob("*")) if Path(folder).exists() else []
 
@@ -174,12 +182,12 @@ def assert_shown_as_text(portal, clients, mailoutbox, storage_dir, response, pay
     assert inspect.status_code == 200
     assert_escaped(inspect.content, payloads, "inspect view")
 
-    # The receipt email is plain text: the comment as typed, no HTML part, no header
-    # broken by what the person wrote.
+    # The receipt email: the comment as typed in the plain text, escaped in the HTML
+    # alternative (its only other part), and no header broken by what the person wrote.
     assert mailoutbox, "no receipt email"
     for message in mailoutbox:
         assert message.content_subtype == "plain"
-        assert not getattr(message, "alternatives", [])
+        assert_plain_and_escaped_html(message, payloads, "receipt email")
         assert "\n" not in message.subject and "\r" not in message.subject
         assert comment.body in message.body
         assert message.to == [comment.email]
@@ -488,7 +496,7 @@ def test_unverified_comment_with_markup_is_shown_as_text(
     assert escape(comment.email) in receipt.content.decode()
     assert_escaped(receipt.content, payloads, "receipt page, unverified")
     [message] = mailoutbox
-    assert message.content_subtype == "plain" and not message.alternatives
+    assert_plain_and_escaped_html(message, payloads, "verification email")
     assert message.to == [comment.email]
     [link] = re.findall(r"http://testserver(/policycomms/verify/[^/\s]+/)", message.body)
     with django_capture_on_commit_callbacks(execute=True):
@@ -496,7 +504,8 @@ def test_unverified_comment_with_markup_is_shown_as_text(
     assert verified.status_code == 200
     assert_escaped(verified.content, payloads, "verification page")
     assert len(mailoutbox) == 2  # the receipt, once verified
-    assert comment.body in mailoutbox[1].body and not mailoutbox[1].alternatives
+    assert comment.body in mailoutbox[1].body
+    assert_plain_and_escaped_html(mailoutbox[1], payloads, "receipt email, once verified")
 
 
 # --- CSRF and the form token: one rendered form, one comment ----------------------------
@@ -669,7 +678,7 @@ def test_the_real_verification_link_confirms_and_shows_markup_as_text(
     assert comment.receipt_code in response.content.decode()
     assert_escaped(response.content, stored_markup(comment), "verification page")
     [message] = mailoutbox
-    assert message.content_subtype == "plain" and not message.alternatives
+    assert_plain_and_escaped_html(message, stored_markup(comment), "receipt email")
     assert comment.body in message.body
 
 

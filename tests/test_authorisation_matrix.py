@@ -44,6 +44,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.signals import got_request_exception
 from django.test import Client
@@ -67,7 +68,11 @@ from wagtail_policycomms.models import (
     Sector,
     Unit,
 )
+from wagtail_policycomms.models.export_jobs import ExportJob, ExportJobStatus
+from wagtail_policycomms.models.subscriptions import Subscription
 from wagtail_policycomms.moderation import rejection_reasons
+from wagtail_policycomms.notifications.optout import unsubscribe_token
+from wagtail_policycomms.notifications.subscriptions import confirm_path, unsubscribe_path
 from wagtail_policycomms.permissions import COORDINATORS, DRAFTING_EDITORS, MODERATORS
 from wagtail_policycomms.views.public import receipt_path, verification_path
 
@@ -84,6 +89,7 @@ CHANNELS = f"wagtailsnippets_{APP}_communicationchannel"
 CHOOSERS = f"wagtailsnippetchoosers_{APP}_"
 ADMIN = "wagtail_policycomms_admin"
 PUBLIC = "wagtail_policycomms"
+API = "policycomms_api"
 BULK = "wagtail_bulk_action"
 
 _unique = itertools.count(1)
@@ -511,6 +517,15 @@ def admin_rows():
                 Row(f"synthesis {scope} {fmt}", f"{ADMIN}:synthesis_download",
                     url(f"{ADMIN}:synthesis_download", scope, target, fmt), EXPORTERS)
             )
+    # Large exports written by the worker: the list is one's own; a job, only its requester's
+    # (the moderator's here) and a superuser's.
+    job = lambda w: w.export_job.pk  # noqa: E731
+    rows += [
+        Row("export jobs", f"{ADMIN}:export_jobs", url(f"{ADMIN}:export_jobs"), EXPORTERS),
+        Row("export job", f"{ADMIN}:export_job", url(f"{ADMIN}:export_job", job), "L D D A D A"),
+        Row("export job download", f"{ADMIN}:export_job_download",
+            url(f"{ADMIN}:export_job_download", job), "L D D A D A"),
+    ]
     # The plan's reports cover every unit: the plan's readers; compliance also to exporters.
     for name in ("report_compliance", "report_justice", "report_assignments"):
         build = url(f"{ADMIN}:{name}")
@@ -546,6 +561,39 @@ def public_rows():
         # Attachments are personal data: moderators (and superusers) only, whatever the unit.
         Row("attachment download", f"{PUBLIC}:attachment_download",
             url(f"{PUBLIC}:attachment_download", lambda w: w.attachment.pk), MODERATORS_ONLY),
+        # Feeds, calendars and open data: public, and the same for everyone.
+        *(Row(name, f"{PUBLIC}:{name}", url(f"{PUBLIC}:{name}"), EVERYONE)
+          for name in ("consultations_rss", "consultations_atom", "consultations_calendar")),
+        *(Row(name, f"{PUBLIC}:{name}", url(f"{PUBLIC}:{name}", lambda w: w.sector.pk), EVERYONE)
+          for name in ("field_consultations_rss", "field_consultations_atom")),
+        *(Row(name, f"{PUBLIC}:{name}", url(f"{PUBLIC}:{name}", lambda w: w.consultation_a.pk),
+              EVERYONE)
+          for name in ("comments_rss", "comments_atom", "consultation_calendar")),
+        *(Row(name, f"{PUBLIC}:{name}", url(f"{PUBLIC}:{name}", lambda w: w.closed_a.pk),
+              EVERYONE)
+          for name in ("consultation_comments_csv", "consultation_comments_json")),
+        Row("open data: openapi", f"{API}:openapi", url(f"{API}:openapi"), EVERYONE),
+        *(Row(f"open data: {endpoint}", f"{API}:{endpoint}:listing",
+              url(f"{API}:{endpoint}:listing"), EVERYONE)
+          for endpoint in ("policies", "consultations", "comments")),
+        Row("open data: policy", f"{API}:policies:detail",
+            url(f"{API}:policies:detail", lambda w: w.draft_a.pk), EVERYONE),
+        Row("open data: consultation", f"{API}:consultations:detail",
+            url(f"{API}:consultations:detail", lambda w: w.consultation_a.pk), EVERYONE),
+        Row("open data: comment", f"{API}:comments:detail",
+            url(f"{API}:comments:detail", lambda w: w.answered.pk), EVERYONE),
+        # Subscriptions and unsubscribing: signed links, whoever holds them.
+        Row("subscribe", f"{PUBLIC}:subscribe", url(f"{PUBLIC}:subscribe"), EVERYONE),
+        Row("subscription sent", f"{PUBLIC}:subscription_sent", url(f"{PUBLIC}:subscription_sent"),
+            EVERYONE),
+        Row("subscription confirm", f"{PUBLIC}:subscription_confirm",
+            lambda w: confirm_path(w.subscription), EVERYONE, EVERYONE, no_body),
+        Row("subscription unsubscribe", f"{PUBLIC}:subscription_unsubscribe",
+            lambda w: unsubscribe_path(w.subscription), EVERYONE),
+        Row("unsubscribe from a kind of email", f"{PUBLIC}:unsubscribe",
+            url(f"{PUBLIC}:unsubscribe",
+                lambda w: unsubscribe_token("nguoi.gop.y@example.vn", "comment_updates")),
+            EVERYONE, EVERYONE, no_body),
     ]
 
 
@@ -593,6 +641,9 @@ def world(index):
     w.draft_b = factories.make_draft(index, drafting_unit=w.unit_b, articles=[article])
     w.consultation_a = factories.make_round_with_status(w.draft_a, "open", receiving_unit=w.unit_a)
     w.consultation_b = factories.make_round_with_status(w.draft_b, "open", receiving_unit=w.unit_b)
+    # An earlier round of unit A's draft, closed: its published comments download as open data.
+    w.closed_a = factories.make_round_with_status(w.draft_a, "closed", receiving_unit=w.unit_a)
+    w.subscription = Subscription.objects.create(email="dang.ky@example.vn")
 
     w.pending = factories.make_comment(w.consultation_a, status="pending")
     w.attachment = factories.attach_file(w.pending)
@@ -664,6 +715,11 @@ def world(index):
         "coordinator": member_of(COORDINATORS, inspectorate, "dieu-phoi"),
         "superuser": factories.make_superuser("quan-tri"),
     }
+    # A large export the moderator asked for, written by the worker (exports.jobs).
+    w.export_job = ExportJob.objects.create(
+        user=w.users["moderator"], file_format="csv", status=ExportJobStatus.DONE, rows_done=1
+    )
+    w.export_job.file.save("gop-y.csv", ContentFile(b"\xef\xbb\xbfGY\n"))
     return w
 
 

@@ -147,3 +147,48 @@ def test_some_but_not_all_major_drafts_are_communicated(demo):
     for draft in logged:
         revision_rows = draft.get_latest_revision().content["communication_log"]
         assert len(revision_rows) == draft.communication_log.count()
+
+
+def test_a_citizen_who_asks_to_be_told_is_emailed_the_published_answer(
+    demo, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Issue 13's demo walk-through: comment with the box ticked, the Information Centre
+    publishes the comment and an answer, and the citizen gets "your comment was answered"."""
+    import re
+
+    from tests import factories
+    from wagtail_policycomms import moderation
+    from wagtail_policycomms.models import PublicComment
+
+    consultation = next(
+        page.specific
+        for page in ConsultationPage.objects.live()
+        if page.specific.status == ConsultationStatus.OPEN
+    )
+    address = "cong.dan.demo@example.vn"
+    data = factories.comment_post_data(email=address, email_updates="on")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(consultation.url, data)
+    assert response.status_code in (200, 302, 303)
+    comment = PublicComment.objects.get(email=address)
+    if comment.status == "unverified":  # the demo's site may ask to confirm the address
+        [link] = re.findall(r"https?://[^/\s]+(/policycomms/verify/[^/\s]+/)", mailoutbox[-1].body)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.get(link)
+        comment.refresh_from_db()
+    moderator = get_user_model().objects.get(username="kiemduyet")
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.moderate(PublicComment.objects.filter(pk=comment.pk), "approve", moderator)
+    comment.refresh_from_db()
+    assert comment.status == "approved"
+    mailoutbox.clear()
+
+    text = "Ban soạn thảo tiếp thu ý kiến và sửa khoản 2 Điều 3."
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = factories.answer_comments(PublicComment.objects.filter(pk=comment.pk), text=text)
+        moderation.set_answer_published(answer, moderator, True)
+
+    [message] = mailoutbox
+    assert message.to == [address]
+    assert text in message.body
+    assert comment.receipt_code in message.subject

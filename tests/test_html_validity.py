@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.template.loader import render_to_string
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
@@ -27,6 +28,9 @@ from wagtail_policycomms.models import (
     DocumentKind,
     PublicComment,
 )
+from wagtail_policycomms.models.subscriptions import EmailStream, Subscription
+from wagtail_policycomms.notifications.optout import unsubscribe_url
+from wagtail_policycomms.notifications.subscriptions import confirm_path, unsubscribe_path
 from wagtail_policycomms.views.pagination import cursor_of
 from wagtail_policycomms.views.public import receipt_path, verification_path
 
@@ -101,6 +105,9 @@ def pages(index, django_capture_on_commit_callbacks):
     )
     published = list(PublicComment.objects.published().filter(consultation=opened))
     bad_form = factories.comment_post_data(body="Ngắn", email="sai", consent=None)
+    subscribe = reverse("wagtail_policycomms:subscribe")
+    subscription = Subscription.objects.create(email="dang.ky@example.vn")
+    optout = unsubscribe_url("nguoi.gop.y@example.vn", EmailStream.COMMENT_UPDATES)
     good_form = factories.comment_post_data()
 
     return [
@@ -124,6 +131,17 @@ def pages(index, django_capture_on_commit_callbacks):
         ("verify-again", verification_path(to_verify), "get", None, 200),
         ("receipt-forged", "/policycomms/receipt/forged/", "get", None, 404),
         ("not-found", "/no-such-page/", "get", None, 404),
+        # Subscriptions and unsubscribing (issue 13).
+        ("subscribe", subscribe, "get", None, 200),
+        ("subscribe-with-errors", subscribe, "post", {"email": "sai", "scope": "all"}, 200),
+        ("subscription-sent", reverse("wagtail_policycomms:subscription_sent"), "get", None, 200),
+        ("subscription-confirm", confirm_path(subscription), "get", None, 200),
+        ("subscription-confirmed", confirm_path(subscription), "post", {}, 200),
+        ("subscription-bad-link", confirm_path(subscription)[:-4] + "xx/", "get", None, 400),
+        ("subscription-unsubscribe", unsubscribe_path(subscription), "get", None, 200),
+        ("unsubscribe", optout, "get", None, 200),
+        ("unsubscribed", optout, "post", {}, 200),
+        ("unsubscribe-bad-link", "/policycomms/unsubscribe/x:y:z/", "get", None, 400),
     ]
 
 

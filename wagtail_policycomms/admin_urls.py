@@ -13,7 +13,7 @@ from django.urls import path
 
 from .reports.views import AssignmentsByUnitReportView, ComplianceReportView, JusticeReportView
 from .synthesis.views import SynthesisView, attach_synthesis_view, download_synthesis
-from .views import answers
+from .views import answers, export_jobs
 
 app_name = "wagtail_policycomms_admin"
 
@@ -43,6 +43,14 @@ urlpatterns = [
         "synthesis/<str:scope>/<int:pk>/<str:export_format>/",
         download_synthesis,
         name="synthesis_download",
+    ),
+    # Large exports written by the tasks worker (views.export_jobs).
+    path("exports/", export_jobs.ExportJobListView.as_view(), name="export_jobs"),
+    path("exports/<uuid:pk>/", export_jobs.ExportJobView.as_view(), name="export_job"),
+    path(
+        "exports/<uuid:pk>/download/",
+        export_jobs.download_export_job,
+        name="export_job_download",
     ),
     # The plan's reports (reports.views).
     path("reports/compliance/", ComplianceReportView.as_view(), name="report_compliance"),

@@ -92,6 +92,15 @@ DEFAULTS = {
     "RECEIPT_LINK_MAX_AGE_HOURS": 24,
     # From address of receipt and verification emails (DEFAULT_FROM_EMAIL if None).
     "FROM_EMAIL": None,
+    # --- Email subscriptions to new consultations (docs/subscriptions.md) --------------
+    # The confirmation link of a new subscription (double opt-in) works this many hours;
+    # unconfirmed subscriptions older than this are deleted by
+    # policycomms_notify_subscribers, so we keep no address its owner never confirmed.
+    "SUBSCRIPTION_CONFIRM_HOURS": 72,
+    # policycomms_notify_subscribers announces consultations that opened within this many
+    # days: a new subscriber, or a database restored from a backup, is not sent a flood
+    # of announcements of rounds that opened long ago.
+    "SUBSCRIPTION_ANNOUNCE_DAYS": 7,
     # --- Moderation -------------------------------------------------------------------
     # Reasons a moderator picks from when rejecting a comment: (code, label). The
     # code is stored; keep codes stable when relabelling.
@@ -103,6 +112,16 @@ DEFAULTS = {
         ("advertising", _("Advertising")),
         ("other", _("Other")),
     ],
+    # --- Exports ----------------------------------------------------------------------
+    # A queue export of more rows than this is written by the tasks worker instead of
+    # during the request: a million-row XLSX takes minutes, longer than a proxy waits
+    # for a response. The moderator gets a page with its progress, then a download link
+    # and an email. 0 or None: every export is streamed during the request.
+    "EXPORT_TASK_THRESHOLD": 20000,
+    # Hours a file written by the worker can be downloaded. It holds comments (and
+    # personal data, for those allowed): policycomms_expire_exports (hourly, from cron)
+    # deletes it afterwards.
+    "EXPORT_FILE_HOURS": 72,
     # --- The plan, its assignments and reports -------------------------------------------
     # Assignments due within this many days are "due soon" (dashboard, listing filter).
     "DUE_SOON_DAYS": 14,

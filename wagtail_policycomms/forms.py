@@ -193,6 +193,12 @@ class CommentForm(AntiSpamFormMixin, forms.Form):
         required=False,
         help_text=_('Otherwise your comment is shown as "Anonymous", or under your organisation.'),
     )
+    # ConsentPurpose.EMAIL_UPDATES: a purpose of its own, never pre-ticked (notifications).
+    email_updates = forms.BooleanField(
+        label=_("Email me when my comment is published and when it is answered"),
+        required=False,
+        help_text=_("Optional. Every such email has a link to stop them."),
+    )
     consent = forms.BooleanField(
         label=_("I agree that my personal data is processed to receive and answer my comment."),
         required=True,
@@ -255,6 +261,11 @@ class CommentForm(AntiSpamFormMixin, forms.Form):
             self.add_error(
                 "organisation_name",
                 _("Please give the name of your organisation, business or agency."),
+            )
+        if cleaned.get("email_updates") and not cleaned.get("email"):
+            self.add_error(
+                "email_updates",
+                _("To be told by email, please give your email address above."),
             )
         return cleaned
 
@@ -408,3 +419,99 @@ class AssignmentForm(WagtailAdminModelForm):
             for name in PLAN_TERMS:
                 if name in self.fields:
                     self.fields[name].disabled = True
+
+
+# --- Public: email subscriptions to new consultations ------------------------------------
+
+SCOPE_ALL, SCOPE_SECTOR, SCOPE_TOPIC = "all", "sector", "topic"
+
+
+class SubscriptionForm(AntiSpamFormMixin, forms.Form):
+    """Subscribe an address to new consultations: all of them, one field or one topic.
+
+    The same abuse controls as the comment form (honeypot, signed time stamp, rate
+    limits in the view); its refusals are worded for a subscription. The consent box
+    is never ticked in advance.
+    """
+
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    scope = forms.ChoiceField(
+        label=_("Tell me about"),
+        choices=[
+            (SCOPE_ALL, _("Every new consultation")),
+            (SCOPE_SECTOR, _("New consultations in one field")),
+            (SCOPE_TOPIC, _("New consultations on one topic")),
+        ],
+        initial=SCOPE_ALL,
+        widget=forms.RadioSelect,
+    )
+    sector = forms.ModelChoiceField(label=_("Field"), queryset=Sector.objects.all(), required=False)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Tag.objects.none(), required=False, to_field_name="slug"
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my email address is kept to send me news of new consultations, "
+            "until I unsubscribe."
+        ),
+        required=True,
+        error_messages={
+            "required": _("Please give your consent, or we cannot send you these emails.")
+        },
+    )
+
+    #: The antispam refusals, worded for this form (antispam.MESSAGES speak of a comment).
+    refusal_messages = {
+        "honeypot": _(
+            "Your subscription could not be accepted. If you are a person, please send the "
+            "form again."
+        ),
+        "too_fast": _("The form was sent too quickly. Please check it and send it again."),
+        "stale": _("The form has expired. Please send it again."),
+        "tampered": _("The form could not be checked. Please send it again."),
+        "replayed": _("This form has already been sent. Please send it again."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The topics of published draft policies (DraftPolicyPage.topics), by name.
+        self.fields["topic"].queryset = Tag.objects.filter(
+            pk__in=DraftPolicyTopic.objects.filter(content_object__live=True).values("tag")
+        ).order_by("name")
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        scope = cleaned.get("scope")
+        if scope == SCOPE_SECTOR and not cleaned.get("sector") and "sector" not in self.errors:
+            self.add_error("sector", _("Choose a field."))
+        if scope == SCOPE_TOPIC and not cleaned.get("topic") and "topic" not in self.errors:
+            self.add_error("topic", _("Choose a topic."))
+        # Only the chosen scope counts: a field picked before switching to "every" is ignored.
+        if scope != SCOPE_SECTOR:
+            cleaned["sector"] = None
+        if scope != SCOPE_TOPIC:
+            cleaned["topic"] = None
+        return cleaned
+
+    def add_refusal(self, refusal):
+        from django.utils.translation import ngettext
+
+        from .antispam import RateLimited
+
+        if isinstance(refusal, RateLimited):
+            minutes = max(1, -(-refusal.retry_after // 60))
+            refusal.message = ngettext(
+                "You have sent this form several times in a short time. Please wait %(minutes)s minute and try again.",
+                "You have sent this form several times in a short time. Please wait %(minutes)s minutes and try again.",
+                minutes,
+            ) % {"minutes": minutes}
+        elif refusal.reason in self.refusal_messages:
+            refusal.message = self.refusal_messages[refusal.reason]
+        super().add_refusal(refusal)
+
+    def field_errors_summary(self):
+        """Visible fields with errors, for the summary at the top of the form."""
+        return [field for field in self.visible_fields() if field.errors]

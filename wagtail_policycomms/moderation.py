@@ -36,6 +36,7 @@ from .models import (
     PublicComment,
     counts,
 )
+from .models.comments import PUBLISHED
 from .models.lookups import among
 
 LOG_CHUNK = 2000
@@ -72,6 +73,9 @@ LOG_ACTIONS = {
     "answer_unpublish": "wagtail_policycomms.answer_unpublish",
     "export": "wagtail_policycomms.export",
     "synthesis": "wagtail_policycomms.synthesis",
+    # The commenter was emailed (they asked to be, ``notifications.comment_updates``).
+    "notify_published": "wagtail_policycomms.notify_published",
+    "notify_answered": "wagtail_policycomms.notify_answered",
 }
 
 
@@ -181,12 +185,16 @@ def moderate(comments, action, user, *, reason="", note="", expected=None, batch
     if action == "reject":
         data.update(reason=reason, reason_label=str(reason_label(reason)), note=note)
 
+    to_notify = []  # published comments whose authors may want an email
+
     def apply(selection, stamped):
         """Change ``selection``; ``stamped`` reads back the rows this call changed."""
         changed = selection.filter(status__in=allowed).update(**values)
         if changed:
             counts.comments_changed(stamped)
             _log(stamped, LOG_ACTIONS[action], user=user, data=data, timestamp=now)
+            if action == "approve":
+                to_notify.extend(_notification_candidates(stamped))
         return changed
 
     stamped = _stamped(action_id)
@@ -194,21 +202,27 @@ def moderate(comments, action, user, *, reason="", note="", expected=None, batch
         with transaction.atomic():
             total = comments.count()
             changed = apply(comments, stamped)
+            _notify_on_commit("published", to_notify)
         return Outcome(changed=changed, skipped=total - changed, action_id=action_id)
 
     total = comments.count()
     changed, last = 0, None
-    while True:
-        todo = comments.filter(status__in=allowed).order_by("pk")
-        if last is not None:
-            todo = todo.filter(pk__gt=last)
-        ids = list(todo.values_list("pk", flat=True)[:batch_size])
-        if not ids:
-            break
-        with transaction.atomic():
-            batch = among(PublicComment.objects.all(), "pk", ids)
-            changed += apply(batch, among(stamped, "pk", ids))
-        last = ids[-1]
+    try:
+        while True:
+            todo = comments.filter(status__in=allowed).order_by("pk")
+            if last is not None:
+                todo = todo.filter(pk__gt=last)
+            ids = list(todo.values_list("pk", flat=True)[:batch_size])
+            if not ids:
+                break
+            with transaction.atomic():
+                batch = among(PublicComment.objects.all(), "pk", ids)
+                changed += apply(batch, among(stamped, "pk", ids))
+            last = ids[-1]
+    finally:
+        # One task for the whole action, also for the batches committed before a failure
+        # (the task reads the comments afresh: one rolled back is not told).
+        _notify_on_commit("published", to_notify)
     return Outcome(changed=changed, skipped=total - changed, action_id=action_id)
 
 
@@ -258,6 +272,12 @@ def answer(comments, user, *, disposition, text, answering_unit, response=None):
             response.save()
         comments.update(response=response, last_action=action_id)
         counts.answers_changed()
+        if response.is_published:  # comments added to an answer already public
+            _notify_on_commit(
+                "answered",
+                _notification_candidates(_stamped(action_id).filter(PUBLISHED)),
+                response.pk,
+            )
         _log(
             _stamped(action_id),
             LOG_ACTIONS["answer"],
@@ -285,8 +305,74 @@ def set_answer_published(response, user, published):
             user=user,
             data={"response": response.pk},
         )
+        if published:
+            _notify_on_commit(
+                "answered",
+                _notification_candidates(_stamped(action_id).filter(PUBLISHED)),
+                response.pk,
+            )
     response.refresh_from_db()
     return response
+
+
+# --- Emails to commenters who asked for them -------------------------------------------------
+
+
+def _notification_candidates(comments):
+    from .notifications import comment_updates
+
+    return comment_updates.candidates(comments)
+
+
+def _notify_on_commit(event, comment_ids, response_id=None):
+    """One task per action (``notifications.comment_updates``), once the change is committed."""
+    if not comment_ids:
+        return
+    from .notifications import comment_updates
+
+    ids = list(comment_ids)
+    transaction.on_commit(lambda: comment_updates.notify(event, ids, response_id))
+
+
+def already_notified(event, comment_ids, response_id=None):
+    """The ids among ``comment_ids`` whose author was already emailed about ``event``.
+
+    For an answer, about that answer (``response_id``): a new answer is a new event.
+    One query for the whole list (a chunk of the sending task).
+    """
+    rows = ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(PublicComment),
+        action=LOG_ACTIONS[f"notify_{event}"],
+        object_id__in=[str(pk) for pk in comment_ids],
+    ).values_list("object_id", "data")
+    return {
+        int(object_id)
+        for object_id, data in rows
+        if response_id is None or (data or {}).get("response") == response_id
+    }
+
+
+def record_notified(event, comments, response_id=None):
+    """An audit entry per comment whose author was just emailed about ``event``."""
+    content_type = ContentType.objects.get_for_model(PublicComment)
+    action_id, now = uuid.uuid4(), timezone.now()
+    data = {} if response_id is None else {"response": response_id}
+    ModelLogEntry.objects.bulk_create(
+        [
+            ModelLogEntry(
+                content_type=content_type,
+                object_id=str(comment.pk),
+                label=comment.receipt_code,
+                action=LOG_ACTIONS[f"notify_{event}"],
+                data=data,
+                timestamp=now,
+                uuid=action_id,
+                user=None,
+            )
+            for comment in comments
+        ],
+        batch_size=LOG_CHUNK,
+    )
 
 
 #: ``object_id`` of the audit entries of exports not about one page (the queue's
@@ -474,6 +560,14 @@ SIMPLE = {
     "verify": (_("Verify commenter's email"), _("Commenter's email verified")),
     "answer_publish": (_("Publish answer"), _("Answer published")),
     "answer_unpublish": (_("Unpublish answer"), _("Answer unpublished")),
+    "notify_published": (
+        _("Email the commenter: comment published"),
+        _("Commenter emailed: comment published"),
+    ),
+    "notify_answered": (
+        _("Email the commenter: comment answered"),
+        _("Commenter emailed: comment answered"),
+    ),
 }
 
 

@@ -22,12 +22,11 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from wagtail.admin.admin_url_finder import AdminURLFinder
 
 from .conf import policycomms_settings
@@ -40,7 +39,11 @@ from .models import (
     SentReminder,
     local_today,
 )
-from .models.comments import AWAITING_ANSWER
+from .models.comments import AWAITING_ANSWER, RECEIVED, CommentStatus
+from .models.subscriptions import EmailStream
+from .notifications.mail import admin_url, build_email, default_site, department, send_many
+from .notifications.optout import opted_out, unsubscribe_url
+from .permissions import MODERATORS
 
 #: Order of the sections in an email.
 KIND_ORDER = [
@@ -80,17 +83,10 @@ class Outcome:
     no_unit: list = field(default_factory=list)  # Notice
     failed: list = field(default_factory=list)  # (UnitReminder, exception)
     already_sent: int = 0
+    digest: object = None  # DigestOutcome: the moderators' daily digest
 
 
 # --- What is due --------------------------------------------------------------------------
-
-
-def admin_url(path):
-    """An absolute link into the admin when WAGTAILADMIN_BASE_URL is set, else the path."""
-    if not path:
-        return ""
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
-    return base.rstrip("/") + path
 
 
 def _edit_url(instance):
@@ -238,16 +234,10 @@ def render_email(reminder, today):
         "today": today,
         "kinds": ReminderKind,
     }
-    with translation.override(settings.LANGUAGE_CODE or "vi"):
-        subject = " ".join(
-            render_to_string("wagtail_policycomms/emails/reminder_subject.txt", context).split()
-        )
-        body = render_to_string("wagtail_policycomms/emails/reminder.txt", context)
-    return EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=policycomms_settings.FROM_EMAIL,
-        to=reminder.recipients,
+    # One email to the unit's address and its members together: a unit's work, not a
+    # list one leaves, so it carries no unsubscribe link (docs/notifications.md).
+    return build_email(
+        "reminder", reminder.recipients, context, language=settings.LANGUAGE_CODE or "vi"
     )
 
 
@@ -296,4 +286,139 @@ def send_reminders(now=None, *, dry_run=False):
             continue
         if reminder.notices:
             outcome.sent.append(reminder)
+    outcome.digest = send_moderator_digest(now, dry_run=dry_run)
+    return outcome
+
+
+# --- The moderators' daily digest -----------------------------------------------------------
+#
+# One email a day to each moderator (the active users of ``permissions.MODERATORS`` with an
+# address): per consultation, how many comments arrived since the last digest and how many
+# await moderation, with a link to the filtered queue. Counts only: no comment text, no
+# commenter. Counted with two aggregate queries whatever the number of comments. Recorded
+# as one ``SentReminder(kind=MODERATOR_DIGEST, item="digest", day)`` per local day, inserted
+# in the transaction that sends, so a second run the same day sends nothing and a failed
+# send is retried by the next run. Nothing is sent on a day with no new comment.
+
+DIGEST_ITEM = "digest"
+
+
+@dataclass
+class DigestLine:
+    consultation: object
+    new: int
+    pending: int
+    url: str
+
+
+@dataclass
+class DigestOutcome:
+    recipients: list = field(default_factory=list)  # the addresses emailed (or to email)
+    lines: list = field(default_factory=list)  # DigestLine
+    already_sent: bool = False
+    error: Exception = None
+
+
+def _pending_url(consultation):
+    try:
+        path = reverse(PublicComment.snippet_viewset.get_url_name("list"))
+    except (AttributeError, NoReverseMatch):
+        return _edit_url(consultation)
+    query = {"consultation": consultation.pk, "status": CommentStatus.PENDING.value}
+    return admin_url(f"{path}?{urlencode(query)}")
+
+
+def digest_lines(since, now):
+    """Per consultation with new comments since ``since`` or comments awaiting moderation:
+    the two counts; [] when no comment arrived since ``since``. Three queries."""
+    new = dict(
+        PublicComment.objects.filter(RECEIVED, submitted_at__gt=since, submitted_at__lte=now)
+        .order_by()
+        .values_list("consultation")
+        .annotate(count=Count("pk"))
+    )
+    if not new:
+        return []
+    pending = dict(
+        PublicComment.objects.filter(status=CommentStatus.PENDING)
+        .order_by()
+        .values_list("consultation")
+        .annotate(count=Count("pk"))
+    )
+    consultations = ConsultationPage.objects.filter(pk__in={*new, *pending}).order_by("title", "pk")
+    return [
+        DigestLine(c, new.get(c.pk, 0), pending.get(c.pk, 0), _pending_url(c))
+        for c in consultations
+    ]
+
+
+def moderator_addresses():
+    """(address, language) of each active moderator with an email, each address once."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=MODERATORS)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", "wagtail_userprofile__preferred_language")
+    )
+    seen, unique = set(), []
+    for email, language in users:
+        if email.lower() not in seen:
+            seen.add(email.lower())
+            unique.append((email, language or settings.LANGUAGE_CODE or "vi"))
+    return unique
+
+
+def send_moderator_digest(now=None, *, dry_run=False):
+    now = now or timezone.now()
+    today = local_today(now)
+    outcome = DigestOutcome()
+    digests = SentReminder.objects.filter(kind=ReminderKind.MODERATOR_DIGEST, item=DIGEST_ITEM)
+    if digests.filter(day=today).exists():
+        outcome.already_sent = True
+        return outcome
+    last = digests.order_by("-sent_at").values_list("sent_at", flat=True).first()
+    outcome.lines = digest_lines(last or now - timedelta(days=1), now)
+    if not outcome.lines:
+        return outcome
+    moderators = moderator_addresses()
+    stopped = opted_out([email for email, _ in moderators], EmailStream.MODERATOR_DIGEST)
+    recipients = [(email, lang) for email, lang in moderators if email.lower() not in stopped]
+    outcome.recipients = [email for email, _ in recipients]
+    if dry_run or not recipients:
+        return outcome
+    site = default_site()
+    context = {
+        "lines": outcome.lines,
+        "today": today,
+        "new_total": sum(line.new for line in outcome.lines),
+        "pending_total": sum(line.pending for line in outcome.lines),
+        "department": department(site),
+    }
+    messages = [
+        build_email(
+            "moderator_digest",
+            [email],
+            context,
+            unsubscribe_url=unsubscribe_url(email, EmailStream.MODERATOR_DIGEST, site),
+            language=language,
+        )
+        for email, language in recipients
+    ]
+    try:
+        with transaction.atomic():
+            row = SentReminder.objects.create(
+                kind=ReminderKind.MODERATOR_DIGEST,
+                item=DIGEST_ITEM,
+                day=today,
+                recipients=", ".join(outcome.recipients),
+            )
+            # The next digest counts from the moment this one counted to (not from the
+            # insert a moment later), so no comment falls between two digests.
+            SentReminder.objects.filter(pk=row.pk).update(sent_at=now)
+            send_many(messages)
+    except IntegrityError:  # another run sent it meanwhile
+        outcome.recipients, outcome.already_sent = [], True
+    except Exception as error:  # the mail server: rolled back, the next run retries
+        outcome.error = error
     return outcome

@@ -18,15 +18,14 @@ import logging
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_tasks import task
 
 from . import moderation
 from .conf import policycomms_settings
 from .models import PublicComment
 from .models.comments import CommentStatus, EmailStatus
+from .notifications.mail import build_email
 
 logger = logging.getLogger(__name__)
 
@@ -37,19 +36,9 @@ EMAIL_RETRY_DELAYS = (60, 600)
 
 
 def _send(comment, template, context):
+    """Receipts and verification links: transactional, so no unsubscribe link (``notifications``)."""
     context = {"comment": comment, "consultation": comment.consultation, **context}
-    with translation.override(translation.get_language() or "vi"):
-        subject = " ".join(
-            render_to_string(f"wagtail_policycomms/emails/{template}_subject.txt", context).split()
-        )
-        body = render_to_string(f"wagtail_policycomms/emails/{template}.txt", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=body,
-        from_email=policycomms_settings.FROM_EMAIL,
-        to=[comment.email],
-    )
-    message.send()
+    build_email(template, [comment.email], context).send()
 
 
 def record_delivery(comment_id, email_status, attempts):

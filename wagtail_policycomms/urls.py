@@ -11,7 +11,9 @@ verification links and the staff download of attachments live here.
 
 from django.urls import path
 
-from .views import calendar, feeds, public
+from .api import downloads
+from .views import calendar, feeds, public, subscriptions
+from .views import notifications as notification_views
 
 app_name = "wagtail_policycomms"
 
@@ -23,6 +25,21 @@ urlpatterns = [
         name="resend_verification",
     ),
     path("verify/<str:token>/", public.verify, name="verify"),
+    # One-click unsubscribe of the emails that are not receipts (docs/notifications.md).
+    path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
+    # Email subscriptions to new consultations (docs/subscriptions.md).
+    path("subscribe/", subscriptions.subscribe, name="subscribe"),
+    path("subscribe/sent/", subscriptions.sent, name="subscription_sent"),
+    path(
+        "subscribe/confirm/<str:token>/",
+        subscriptions.confirm,
+        name="subscription_confirm",
+    ),
+    path(
+        "subscribe/unsubscribe/<str:token>/",
+        subscriptions.unsubscribe,
+        name="subscription_unsubscribe",
+    ),
     path("attachments/<int:pk>/", public.download_attachment, name="attachment_download"),
     # Feeds and calendars (docs/feeds.md): open and upcoming consultations, all or of
     # one field; one consultation's published comments; comment periods as iCalendar.
@@ -46,4 +63,15 @@ urlpatterns = [
         name="consultation_calendar",
     ),
     path("calendar.ics", calendar.consultations_calendar, name="consultations_calendar"),
+    # Open data (docs/api.md): a closed consultation's published comments and answers.
+    path(
+        "consultations/<int:pk>/comments.csv",
+        downloads.comments_csv,
+        name="consultation_comments_csv",
+    ),
+    path(
+        "consultations/<int:pk>/comments.json",
+        downloads.comments_json,
+        name="consultation_comments_json",
+    ),
 ]

@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("policycomms/", include("wagtail_policycomms.urls")),
+    # The open-data API (docs/api.md).
+    path("api/v2/", include("wagtail_policycomms.api.urls")),
 ]
 
 if settings.DEBUG:

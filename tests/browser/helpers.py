@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,12 @@ def t(message, **values):
     with translation.override(LANGUAGE):
         text = translation.gettext(message)
     return text % values if values else text
+
+
+def labelled(page, message):
+    """The control whose whole label is ``message`` (translated), a colon allowed: the
+    comment form's "Email" is also a word of the email-updates box's label."""
+    return page.get_by_label(re.compile(rf"^{re.escape(t(message))}:?$"))
 
 
 def url_of(page_model, portal):

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import axe_report, screenshot, t
+from tests.browser.helpers import axe_report, labelled, screenshot, t
 from wagtail_policycomms.models import PublicComment
 
 pytestmark = [
@@ -48,7 +48,7 @@ def test_public_pages_have_no_axe_violations(page, portal):
     expect(page.get_by_role("alert")).to_be_visible()
     check("comment form with errors")
 
-    page.get_by_label(t("Email")).fill("an.nguyen@example.vn")
+    labelled(page, "Email").fill("an.nguyen@example.vn")
     page.get_by_label(t("Your comment")).fill("Đề nghị làm rõ phạm vi điều chỉnh của dự thảo.")
     page.locator("#id_consent").check()
     page.get_by_role("button", name=t("Send comment")).click()

@@ -5,8 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import minimal_pdf, screenshot, t
+from tests.browser.helpers import labelled, minimal_pdf, screenshot, t
 from wagtail_policycomms.models import PublicComment
+from wagtail_policycomms.models.consultations import ConsentPurpose
 
 pytestmark = [
     pytest.mark.browser,
@@ -43,9 +44,8 @@ def test_citizen_comments_on_an_article_with_an_attachment(page, portal, tmp_pat
     page.get_by_label(
         t("Your name"),
     ).fill("Trần Thị Bích")
-    page.get_by_label(
-        t("Email"),
-    ).fill("bich.tran@example.vn")
+    labelled(page, "Email").fill("bich.tran@example.vn")
+    page.get_by_label(t("Email me when my comment is published and when it is answered")).check()
     page.get_by_label(
         t("Your comment"),
     ).fill(COMMENT)
@@ -66,6 +66,7 @@ def test_citizen_comments_on_an_article_with_an_attachment(page, portal, tmp_pat
     assert comment.article_id == article.id
     assert comment.consultation_id == consultation.pk
     assert [a.original_name for a in comment.attachments.all()] == ["gop-y.pdf"]
+    assert ConsentPurpose.EMAIL_UPDATES in comment.consent_purposes
     expect(page.get_by_text(article.value["heading"])).to_be_visible()
 
 
@@ -89,7 +90,7 @@ def test_comment_form_errors_then_completed_with_the_keyboard(page, portal):
     summary = page.get_by_role("alert")
     expect(summary).to_be_visible()
     expect(summary.get_by_role("heading")).to_have_text(t("Your comment was not sent yet"))
-    email = page.get_by_label(t("Email"))
+    email = labelled(page, "Email")
     consent = page.locator("#id_consent")
     for field in (email, body, consent):
         expect(field).to_have_attribute("aria-invalid", "true")

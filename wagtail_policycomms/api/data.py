@@ -18,8 +18,6 @@ What the public may see is decided elsewhere and only read here:
 Every function here works on a page of rows with a constant number of queries.
 """
 
-from django.db.models import Exists, OuterRef
-from django.db.models.functions import Left
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -33,28 +31,11 @@ from ..models import (
     DraftPolicyPage,
     PublicComment,
 )
+from ..models.comments import PUBLIC_COMMENT_FIELDS
+from ..models.consultations import drafts_of as consultation_drafts_of
 
-#: The comment fields read from the database: what ``comment_record`` shows and what
-#: ``public_author`` needs (``display_name`` is read for it, shown only with consent).
-COMMENT_FIELDS = (
-    "id",
-    "consultation_id",
-    "article_id",
-    "article_heading",
-    "commenter_type",
-    "display_name",
-    "organisation_name",
-    "publish_name",
-    "submitted_at",
-    "body",
-    "response__id",
-    "response__text",
-    "response__disposition",
-    "response__is_published",
-    "response__published_at",
-    "response__answering_unit__id",
-    "response__answering_unit__name",
-)
+#: What a public output reads of a comment (``models.comments.PUBLIC_COMMENT_FIELDS``).
+COMMENT_FIELDS = PUBLIC_COMMENT_FIELDS
 
 
 def public_drafts():
@@ -63,13 +44,8 @@ def public_drafts():
 
 
 def public_consultations():
-    """Consultations the public can read: live, public, and their draft live too."""
-    steplen = ConsultationPage.steplen
-    live_parent = public_drafts().filter(
-        depth=OuterRef("depth") - 1,
-        path=Left(OuterRef("path"), (OuterRef("depth") - 1) * steplen),
-    )
-    return ConsultationPage.objects.live().public().filter(Exists(live_parent))
+    """Consultations the public can read (``ConsultationPageQuerySet.readable``)."""
+    return ConsultationPage.objects.readable()
 
 
 def published_comments():
@@ -235,15 +211,9 @@ def drafts_queryset(queryset):
 
 
 def drafts_of(consultations):
-    """``{consultation id: its draft}`` for ``consultations``, in one query (two with
-    the topics), with what ``consultation_record`` shows of the draft."""
-    steplen = ConsultationPage.steplen
-    paths = {c.pk: c.path[:-steplen] for c in consultations}
-    drafts = {
-        draft.path: draft
-        for draft in drafts_queryset(DraftPolicyPage.objects.filter(path__in=set(paths.values())))
-    }
-    return {pk: drafts.get(path) for pk, path in paths.items()}
+    """``{consultation id: its draft}`` in one query (two with the topics), with what
+    ``consultation_record`` shows of the draft."""
+    return consultation_drafts_of(consultations, drafts_queryset(DraftPolicyPage.objects.all()))
 
 
 def download_urls(consultation, request, status):

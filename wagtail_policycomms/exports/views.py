@@ -10,6 +10,7 @@ responses), which the rest of the export code does not need.
 import tempfile
 
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from .. import moderation
 from ..formats import localtime
 from ..permissions import can_export, can_view_personal_data, forbidden
 from .columns import CommentRowBuilder, as_queryset, export_columns
+from .jobs import exceeds_threshold, start_export_job
 from .writers import XLSX_CONTENT_TYPE, iter_csv, write_xlsx
 
 #: Above this size a spooled XLSX moves from memory to a temporary file on disk.
@@ -57,6 +59,10 @@ class CommentExportMixin(SpreadsheetExportMixin):
     listing would load it into memory. Columns follow the user's permissions; the
     export itself needs ``export_publiccomment`` (403 otherwise).
 
+    More rows than ``POLICYCOMMS_EXPORT_TASK_THRESHOLD``: the export becomes an
+    ``ExportJob`` written by the tasks worker (``exports.jobs``) and the moderator is
+    redirected to the job's page.
+
     Each export writes one audit entry (``moderation.log_export``): who, when, the
     format, the filters, personal data or not, and the number of rows. Nothing is
     counted before the file starts: the count is the rows written.
@@ -92,7 +98,12 @@ class CommentExportMixin(SpreadsheetExportMixin):
             filters = getattr(self, "filters", None)
             if filters is not None and not filters.is_valid():
                 return invalid_filters(filters)
-            return self.as_spreadsheet(self.get_queryset(), request.GET.get("export"))
+            queryset, export_format = self.get_queryset(), request.GET.get("export")
+            if export_format in self.FORMATS and exceeds_threshold(queryset):
+                # Too large for the request: the tasks worker writes it (exports.jobs).
+                job = start_export_job(request.user, export_format, request.GET)
+                return redirect("wagtail_policycomms_admin:export_job", job.pk)
+            return self.as_spreadsheet(queryset, export_format)
         return super().get(request, *args, **kwargs)
 
     def get_filename(self):

@@ -71,23 +71,17 @@ def _builder(builder, with_personal_data, request):
     return CommentRowBuilder(with_personal_data=with_personal_data, request=request)
 
 
-def iter_csv(queryset, *, with_personal_data=False, request=None, builder=None):
-    """CSV text for a streaming response: first the BOM and the heading line alone (no
-    query is run before it is sent), then blocks of rows.
-
-    Pass a ``CommentRowBuilder`` as ``builder`` to read its ``count`` of rows afterwards.
-    """
-    builder = _builder(builder, with_personal_data, request)
+def stream_csv(heading, rows):
+    """CSV text for a streaming response: first the BOM and the ``heading`` line alone (sent
+    before ``rows`` runs a query), then blocks of about ``CSV_BLOCK_CHARS`` of ``rows``, each
+    cell made safe for a spreadsheet (``for_csv_row``). Memory stays at one block."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headings(builder.columns))
+    writer.writerow(heading)
     yield BOM + buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()
-    dates = _datetime_indexes(builder)
-    for values in builder.iter_rows(queryset):
-        for index in dates:
-            values[index] = format_staff_datetime(values[index])
+    for values in rows:
         writer.writerow(for_csv_row(values))
         if buffer.tell() >= CSV_BLOCK_CHARS:
             yield buffer.getvalue()
@@ -95,6 +89,23 @@ def iter_csv(queryset, *, with_personal_data=False, request=None, builder=None):
             buffer.truncate()
     if buffer.tell():
         yield buffer.getvalue()
+
+
+def iter_csv(queryset, *, with_personal_data=False, request=None, builder=None):
+    """The queue's CSV for a streaming response (``stream_csv``).
+
+    Pass a ``CommentRowBuilder`` as ``builder`` to read its ``count`` of rows afterwards.
+    """
+    builder = _builder(builder, with_personal_data, request)
+    dates = _datetime_indexes(builder)
+
+    def rows():
+        for values in builder.iter_rows(queryset):
+            for index in dates:
+                values[index] = format_staff_datetime(values[index])
+            yield values
+
+    yield from stream_csv(headings(builder.columns), rows())
 
 
 def write_csv(queryset, fileobj, *, with_personal_data, request=None):

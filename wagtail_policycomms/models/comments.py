@@ -26,6 +26,29 @@ from .lookups import among
 #: purge blanks them. The name is shown only when the person chose to publish it
 #: (see ``PublicComment.public_author``).
 PII_FIELDS = ("display_name", "email", "phone", "address", "ip_address", "user_agent")
+#: The columns a public output (feeds, the open-data API and downloads) reads of a
+#: published comment and its answer: never one of ``PII_FIELDS`` but the name, which only
+#: ``public_author`` uses, and only with the person's consent. ``queryset.only(*these)``.
+PUBLIC_COMMENT_FIELDS = (
+    "id",
+    "consultation_id",
+    "article_id",
+    "article_heading",
+    "commenter_type",
+    "display_name",
+    "organisation_name",
+    "publish_name",
+    "submitted_at",
+    "body",
+    "status",
+    "response_id",
+    "response__text",
+    "response__disposition",
+    "response__is_published",
+    "response__published_at",
+    "response__answering_unit__id",
+    "response__answering_unit__name",
+)
 
 
 class EmailStatus(models.TextChoices):
@@ -294,6 +317,12 @@ class PublicComment(models.Model):
                 fields=["consultation", "article_id", "-submitted_at", "-id"],
                 condition=Q(status=CommentStatus.APPROVED),
                 name="pc_comment_published_article",
+            ),
+            # The open-data API's pages of one consultation's published comments, by id.
+            models.Index(
+                fields=["consultation", "id"],
+                condition=Q(status=CommentStatus.APPROVED),
+                name="pc_comment_published_id",
             ),
             # The dashboard: published comments waiting for an answer, per consultation.
             models.Index(

@@ -14,6 +14,8 @@ from django.db import (
     router,
     transaction,
 )
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Substr
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -38,6 +40,20 @@ class ConsultationPageQuerySet(PageQuerySet):
     def with_status(self, status, moment=None):
         return self.filter(status_q(status, moment or timezone.now()))
 
+    def readable(self):
+        """The rounds the public can read: live, under no view restriction, and their draft
+        policy (the parent page) live too. One EXISTS on the parent's path, no query per
+        row. Every public listing of rounds outside Wagtail's own page serving (feeds,
+        calendars, the open-data API and downloads) starts here."""
+        from .drafts import DraftPolicyPage
+
+        steplen = self.model.steplen
+        parent = DraftPolicyPage.objects.live().filter(
+            depth=OuterRef("depth") - 1,
+            path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * steplen),
+        )
+        return self.live().public().filter(Exists(parent))
+
     def children_of_paths(self, parent_paths, parent_depth):
         """Live consultations under any of the given draft pages, in one query."""
         query = models.Q()
@@ -49,6 +65,22 @@ class ConsultationPageQuerySet(PageQuerySet):
 
 
 ConsultationPageManager = PageManager.from_queryset(ConsultationPageQuerySet)
+
+
+def drafts_of(consultations, drafts=None):
+    """``{consultation pk: its draft policy page}`` for a list of rounds, in one query.
+
+    ``drafts`` is the queryset to read them from (default: with the field and drafting
+    unit joined); a round whose parent is not in it maps to None.
+    """
+    from .drafts import DraftPolicyPage
+
+    if drafts is None:
+        drafts = DraftPolicyPage.objects.select_related("sector", "drafting_unit")
+    steplen = ConsultationPage.steplen
+    paths = {c.pk: c.path[:-steplen] for c in consultations}
+    by_path = {draft.path: draft for draft in drafts.filter(path__in=set(paths.values()))}
+    return {pk: by_path.get(path) for pk, path in paths.items()}
 
 
 class ConsentPurpose(models.TextChoices):
@@ -343,7 +375,8 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
                     consent_given_at=now,
                     consent_notice_version=site_settings.privacy_notice_version,
                     consent_purposes=CONSENT_PURPOSES
-                    + ([ConsentPurpose.PUBLISH_NAME.value] if data["publish_name"] else []),
+                    + ([ConsentPurpose.PUBLISH_NAME.value] if data["publish_name"] else [])
+                    + ([ConsentPurpose.EMAIL_UPDATES.value] if data.get("email_updates") else []),
                     status=moderation.initial_status(site_settings),
                     receipt_code=ReceiptCounter.next_code(now),
                     submitted_at=now,

@@ -73,12 +73,15 @@ class SubscriptionNotice(models.Model):
 
 
 class EmailStream(models.TextChoices):
-    """The kinds of non-transactional email one can stop with one click."""
+    """The kinds of non-transactional email one can stop with one click (``EmailOptOut``).
+
+    Announcements of new consultations are stopped by deleting the subscription itself
+    (``notifications.subscriptions``); unit reminders go to a unit's shared address and
+    its members at once and are part of the plan's duties, so they have no opt-out.
+    """
 
     COMMENT_UPDATES = "comment_updates", _("My comment was published or answered")
-    NEW_CONSULTATIONS = "new_consultations", _("New consultations")
     MODERATOR_DIGEST = "moderator_digest", _("Daily digest of new comments")
-    REMINDERS = "reminders", _("Reminders to units")
 
 
 class EmailOptOut(models.Model):

@@ -63,11 +63,10 @@ def build_email(
     template, to, context=None, *, unsubscribe_url=None, language=None, headers=None, site=None
 ):
     """An ``EmailMultiAlternatives`` ready to send (to send many over one connection)."""
-    context = {
-        "department": department(site),
-        "unsubscribe_url": unsubscribe_url,
-        **(context or {}),
-    }
+    context = dict(context or {})
+    if "department" not in context:  # a batch passes it once rather than a query per email
+        context["department"] = department(site)
+    context.setdefault("unsubscribe_url", unsubscribe_url)
     with translation.override(language or translation.get_language() or "vi"):
         subject = " ".join(
             render_to_string(f"{TEMPLATE_DIR}/{template}_subject.txt", context).split()

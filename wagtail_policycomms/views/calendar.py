@@ -19,7 +19,6 @@ from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 
 from ..conf import policycomms_settings
-from ..formats import format_datetime
 from ..formats.text import ascii_slug
 from . import feeds
 
@@ -32,9 +31,7 @@ LINE_OCTETS = 75
 def escape_text(value):
     """A TEXT value (RFC 5545, 3.3.11): backslash, semicolon, comma and newline escaped."""
     value = feeds.text(value).replace("\r\n", "\n").replace("\r", "\n")
-    return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-    )
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def utc_stamp(moment):
@@ -69,7 +66,9 @@ def event_lines(consultation, draft, url, stamp):
         "{}: {}".format(_("Consultation period"), feeds.period_text(consultation)),
     ]
     if draft is not None:
-        description.append("{}: {}".format(_("Drafting unit"), feeds.text(draft.drafting_unit.name)))
+        description.append(
+            "{}: {}".format(_("Drafting unit"), feeds.text(draft.drafting_unit.name))
+        )
     unit = consultation.receiving_unit
     description.append("{} {}".format(_("Comments are received by:"), feeds.text(unit.name)))
     description.append(url)
@@ -133,7 +132,7 @@ def consultations_calendar(request):
     to subscribe to."""
     now = timezone.now()
     events = [
-        event_lines(consultation, consultation.draft, consultation.full_url, now)
+        event_lines(consultation, consultation.draft, consultation.listed_url, now)
         for consultation in feeds.open_and_upcoming(request)
     ]
     content = calendar_bytes(_("Open and upcoming consultations"), events)

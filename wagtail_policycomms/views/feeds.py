@@ -20,11 +20,12 @@ URLconf), so nothing request-bound is kept on it: ``get_object`` returns a ``Fee
 that carries the request, and each item carries its own absolute URL.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Substr
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -37,34 +38,17 @@ from ..conf import content_language
 from ..formats import format_date, format_datetime
 from ..formats.text import for_xml
 from ..models import ConsultationPage, DraftPolicyPage, PublicComment, Sector
+from ..models.comments import PUBLIC_COMMENT_FIELDS
 from ..models.consultation_status import ConsultationStatus, status_q
+from ..models.consultations import drafts_of
 
 #: The most entries a feed (or the calendar of all rounds) holds: the consultations
 #: closing soonest, the newest comments. A reader polls the feed; older entries are on
 #: the pages themselves.
 FEED_ITEMS = 50
 
-#: The columns a comment feed reads: never one of ``PII_FIELDS`` but the name, which
-#: only ``public_author`` uses (and only with the person's consent).
-COMMENT_FIELDS = (
-    "pk",
-    "consultation_id",
-    "article_id",
-    "article_heading",
-    "commenter_type",
-    "display_name",
-    "organisation_name",
-    "publish_name",
-    "body",
-    "submitted_at",
-    "status",
-    "response_id",
-    "response__disposition",
-    "response__text",
-    "response__is_published",
-    "response__published_at",
-    "response__answering_unit__name",
-)
+#: What a public output reads of a comment (``models.comments.PUBLIC_COMMENT_FIELDS``).
+COMMENT_FIELDS = PUBLIC_COMMENT_FIELDS
 
 
 def text(value):
@@ -89,36 +73,19 @@ def period_text(consultation):
     )
 
 
-def with_draft_live(consultations):
-    """Consultations whose draft (the parent page) is live: a round under an unpublished
-    draft is not listed. One EXISTS on the parent's path, no query per row."""
+def parent_draft(drafts):
+    """``drafts`` narrowed to the parent of the outer consultation row, for an EXISTS."""
     steplen = ConsultationPage.steplen
     parent_path = Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * steplen)
-    drafts = DraftPolicyPage.objects.live().filter(depth=OuterRef("depth") - 1, path=parent_path)
-    return consultations.filter(Exists(drafts))
+    return drafts.filter(depth=OuterRef("depth") - 1, path=parent_path)
 
 
 def published_consultation(page_id):
     """The live, public consultation ``page_id`` whose draft is live, or a 404."""
     return get_object_or_404(
-        with_draft_live(ConsultationPage.objects.live().public()).select_related(
-            "receiving_unit"
-        ),
+        ConsultationPage.objects.readable().select_related("receiving_unit"),
         pk=page_id,
     )
-
-
-def drafts_of(consultations):
-    """``{consultation pk: its draft}`` in one query (with the field and drafting unit)."""
-    steplen = ConsultationPage.steplen
-    paths = {c.pk: c.path[:-steplen] for c in consultations}
-    drafts = {
-        draft.path: draft
-        for draft in DraftPolicyPage.objects.filter(path__in=set(paths.values())).select_related(
-            "sector", "drafting_unit"
-        )
-    }
-    return {pk: drafts.get(path) for pk, path in paths.items()}
 
 
 def open_and_upcoming(request, *, sector=None, limit=FEED_ITEMS):
@@ -126,38 +93,29 @@ def open_and_upcoming(request, *, sector=None, limit=FEED_ITEMS):
     (``consultation_status``), those closing soonest first, at most ``limit``; with
     ``sector``, only those whose draft is filed under it.
 
-    Each carries ``draft`` (its draft policy page), ``status`` and ``full_url``; a round
+    Each carries ``draft`` (its draft policy page), ``listed_status`` and ``listed_url``; a round
     without a URL on any site is left out. Three queries, plus Wagtail's site lookup.
     """
     now = timezone.now()
-    consultations = with_draft_live(
-        ConsultationPage.objects.live()
-        .public()
-        .filter(
-            status_q(ConsultationStatus.OPEN, now) | status_q(ConsultationStatus.UPCOMING, now)
-        )
-    ).select_related("receiving_unit")
+    consultations = (
+        ConsultationPage.objects.readable()
+        .filter(status_q(ConsultationStatus.OPEN, now) | status_q(ConsultationStatus.UPCOMING, now))
+        .select_related("receiving_unit")
+    )
     site = Site.find_for_request(request)
     if site is not None:
         consultations = consultations.in_site(site)
     if sector is not None:
-        steplen = ConsultationPage.steplen
-        parent_path = Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * steplen)
-        consultations = consultations.filter(
-            Exists(
-                DraftPolicyPage.objects.filter(
-                    depth=OuterRef("depth") - 1, path=parent_path, sector=sector
-                )
-            )
-        )
+        in_field = DraftPolicyPage.objects.filter(sector=sector)
+        consultations = consultations.filter(Exists(parent_draft(in_field)))
     consultations = list(consultations.order_by("closes_at", "pk")[:limit])
     drafts = drafts_of(consultations)
     listed = []
     for consultation in consultations:
         consultation.draft = drafts.get(consultation.pk)
         consultation.listed_status = consultation.status_at(now)
-        consultation.full_url = consultation.get_full_url(request)
-        if consultation.full_url:
+        consultation.listed_url = consultation.get_full_url(request)
+        if consultation.listed_url:
             listed.append(consultation)
     return listed
 
@@ -169,7 +127,6 @@ class FeedSource:
     request: object
     consultation: object = None
     sector: object = None
-    extra: dict = field(default_factory=dict)
 
 
 class PolicyCommsFeed(Feed):
@@ -211,9 +168,7 @@ class ConsultationsFeed(PolicyCommsFeed):
         return _("Open and upcoming consultations")
 
     def description(self, obj):
-        return _(
-            "Consultations on draft policies that are open for comment or will open soon."
-        )
+        return _("Consultations on draft policies that are open for comment or will open soon.")
 
     def link(self, obj):
         return obj.request.build_absolute_uri("/")
@@ -222,7 +177,7 @@ class ConsultationsFeed(PolicyCommsFeed):
         consultations = open_and_upcoming(obj.request, sector=obj.sector)
         for consultation in consultations:
             consultation.feed_title = consultation_title(consultation, consultation.draft)
-            consultation.feed_link = consultation.full_url
+            consultation.feed_link = consultation.listed_url
         return consultations
 
     def item_description(self, item):
@@ -269,8 +224,8 @@ class CommentsFeed(PolicyCommsFeed):
         consultation = published_consultation(page_id)
         page_url = consultation.get_full_url(request)
         if not page_url:
-            raise PublicComment.DoesNotExist
-        consultation.full_url = page_url
+            raise Http404
+        consultation.listed_url = page_url
         return FeedSource(request=request, consultation=consultation)
 
     def title(self, obj):
@@ -280,7 +235,7 @@ class CommentsFeed(PolicyCommsFeed):
         return _("Comments published on this consultation and the answers to them.")
 
     def link(self, obj):
-        return f"{obj.consultation.full_url}#comments"
+        return f"{obj.consultation.listed_url}#comments"
 
     def items(self, obj):
         consultation = obj.consultation
@@ -307,7 +262,7 @@ class CommentsFeed(PolicyCommsFeed):
                 }
             else:
                 comment.feed_title = _("Comment from %(author)s") % {"author": author}
-            comment.feed_link = f"{consultation.full_url}#comment-{comment.pk}"
+            comment.feed_link = f"{consultation.listed_url}#comment-{comment.pk}"
             answer = comment.response
             comment.feed_answer = answer if answer is not None and answer.is_published else None
         return comments

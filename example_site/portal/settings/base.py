@@ -25,6 +25,9 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    # The open-data API (wagtail_policycomms.api, docs/api.md).
+    "rest_framework",
+    "wagtail.api.v2",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -73,6 +76,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+# On PostgreSQL, Wagtail's database search uses django.contrib.postgres's fields, which
+# Django 6.1's checks require the app for.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -11,3 +11,10 @@ if django.VERSION >= (6, 1):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Background work (emails, large exports, moderation of large groups) runs in a real tasks
+# worker, as in production: `make demo` starts `manage.py db_worker` beside runserver.
+from .base import INSTALLED_APPS  # noqa: E402
+
+INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -13,7 +13,8 @@ from ...reminders import send_reminders
 class Command(BaseCommand):
     help = (
         "Email each unit its assignments due soon or overdue, its consultations closing soon "
-        "and its closed consultations with unanswered comments. At most once a day per item."
+        "and its closed consultations with unanswered comments, and the moderators their "
+        "digest of new comments. At most once a day per item."
     )
 
     def add_arguments(self, parser):
@@ -47,14 +48,22 @@ class Command(BaseCommand):
             )
         for reminder, error in outcome.failed:
             self.stderr.write(f"Failed: email to {reminder.unit.name}: {error}")
+        digest = outcome.digest
+        if digest is not None and digest.error is not None:
+            self.stderr.write(f"Failed: the moderators' digest: {digest.error}")
+        elif digest is not None and digest.recipients:
+            write(
+                f"{verb} the moderators' digest ({len(digest.lines)} consultation(s)) to "
+                f"{len(digest.recipients)} moderator(s) <{', '.join(digest.recipients)}>"
+            )
         summary = (
             f"{verb} {len(outcome.sent)} email(s) about "
             f"{sum(len(r.notices) for r in outcome.sent)} item(s); "
             f"{outcome.already_sent} item(s) already reminded today."
         )
-        if outcome.failed:
+        failed = len(outcome.failed) + (1 if digest is not None and digest.error else 0)
+        if failed:
             raise CommandError(
-                f"{summary} {len(outcome.failed)} email(s) failed; they will be retried "
-                "on the next run."
+                f"{summary} {failed} email(s) failed; they will be retried on the next run."
             )
         self.stdout.write(self.style.SUCCESS(summary))
