@@ -224,6 +224,15 @@ def test_the_list_of_ones_own_exports(exporter, db):
     assert job_page(theirs).encode() not in text
 
 
+def test_the_queue_links_to_ones_exports_for_exporters_only(exporter, db):
+    jobs = reverse("wagtail_policycomms_admin:export_jobs").encode()
+    assert jobs in client_for(exporter).get(reverse(QUEUE)).content
+    reader = factories.make_staff("reader", [VIEW])
+    page = client_for(reader).get(reverse(QUEUE))
+    assert page.status_code == 200
+    assert jobs not in page.content
+
+
 # --- Who may see a job ------------------------------------------------------------------------
 
 

@@ -34,7 +34,13 @@ from ..formats import format_staff_datetime
 from ..forms import SingleModerationForm
 from ..models import CommentStatus, PublicComment
 from ..moderation import ACTIONS, actions_for_status
-from ..permissions import can_answer, can_moderate, can_publish_answers, can_view_personal_data
+from ..permissions import (
+    can_answer,
+    can_export,
+    can_moderate,
+    can_publish_answers,
+    can_view_personal_data,
+)
 from .answers import answer_url, themes_url
 from .pagination import CappedCountPaginator
 
@@ -281,13 +287,22 @@ class PublicCommentIndexView(CommentExportMixin, ModerationLinksMixin, IndexView
 
     @cached_property
     def header_buttons(self):
-        return [
+        buttons = [
             HeaderButton(
                 gettext("Duplicate groups"),
                 url=reverse(self.groups_url_name),
                 icon_name="copy",
             )
         ]
+        if can_export(self.request.user):  # large exports are written in the background
+            buttons.append(
+                HeaderButton(
+                    gettext("My exports"),
+                    url=reverse("wagtail_policycomms_admin:export_jobs"),
+                    icon_name="download",
+                )
+            )
+        return buttons
 
 
 # --- Inspect and history ------------------------------------------------------------------
