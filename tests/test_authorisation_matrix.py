@@ -64,6 +64,7 @@ from wagtail_policycomms.models import (
     CommentTheme,
     CommunicationChannel,
     CommunicationPlan,
+    DataSubjectRequest,
     PublicComment,
     Sector,
     Unit,
@@ -74,6 +75,7 @@ from wagtail_policycomms.moderation import rejection_reasons
 from wagtail_policycomms.notifications.optout import unsubscribe_token
 from wagtail_policycomms.notifications.subscriptions import confirm_path, unsubscribe_path
 from wagtail_policycomms.permissions import COORDINATORS, DRAFTING_EDITORS, MODERATORS
+from wagtail_policycomms.views.data_requests import confirm_path as data_request_confirm_path
 from wagtail_policycomms.views.public import receipt_path, verification_path
 
 APP = "wagtail_policycomms"
@@ -544,8 +546,72 @@ def forged_token(w):
     return receipt_token(w.pending)[:-3] + "xyz"
 
 
+DATA_REQUESTS = "policycomms_data_requests"
+
+
+def data_request_body(w):
+    return {"email": "dsr@example.vn", "kind": "access", "source": "staff", "details": "",
+            "received_at": "01/12/2026 09:00", "status": "in_progress", "notes": ""}
+
+
+def data_request_rows():
+    """Data-subject requests (``permissions.HANDLE_DATA_REQUESTS``): the Information Centre's;
+    nobody deletes one. The person's data screens read and change only the request's own."""
+    r = lambda w: w.data_request.pk  # noqa: E731
+    rows = []
+    for view in ("index", "index_results"):
+        build = url(f"{DATA_REQUESTS}:{view}")
+        rows.append(Row(f"data requests {view}", f"{DATA_REQUESTS}:{view}", build,
+                        MODERATORS_ONLY))
+        rows += export_rows(f"data requests {view}", f"{DATA_REQUESTS}:{view}", build,
+                            MODERATORS_ONLY)
+    return [
+        *rows,
+        Row("data request add", f"{DATA_REQUESTS}:add", url(f"{DATA_REQUESTS}:add"),
+            MODERATORS_ONLY, MODERATORS_ONLY, data_request_body),
+        Row("data request edit", f"{DATA_REQUESTS}:edit", url(f"{DATA_REQUESTS}:edit", r),
+            MODERATORS_ONLY, MODERATORS_ONLY, data_request_body),
+        Row("data request delete", f"{DATA_REQUESTS}:delete",
+            url(f"{DATA_REQUESTS}:delete", r), ALL_REFUSED, ALL_REFUSED, no_body),
+        Row("data request usage", f"{DATA_REQUESTS}:usage", url(f"{DATA_REQUESTS}:usage", r),
+            MODERATORS_ONLY),
+        Row("data request history", f"{DATA_REQUESTS}:history",
+            url(f"{DATA_REQUESTS}:history", r), MODERATORS_ONLY),
+        Row("data request history results", f"{DATA_REQUESTS}:history_results",
+            url(f"{DATA_REQUESTS}:history_results", r), MODERATORS_ONLY),
+        Row("data request inspect", f"{DATA_REQUESTS}:inspect",
+            url(f"{DATA_REQUESTS}:inspect", r), MODERATORS_ONLY),
+        Row("data request: personal data", f"{ADMIN}:data_request_data",
+            url(f"{ADMIN}:data_request_data", r), MODERATORS_ONLY),
+        Row("data request: export", f"{ADMIN}:data_request_export",
+            url(f"{ADMIN}:data_request_export", r, "json"), MODERATORS_ONLY),
+        # Correcting before anonymising: anonymised, the comment is no longer the person's.
+        Row("data request: correct", f"{ADMIN}:data_request_correct",
+            url(f"{ADMIN}:data_request_correct", r, lambda w: w.dsr_comment.pk),
+            MODERATORS_ONLY, MODERATORS_ONLY,
+            lambda w: {"display_name": "Lê Văn Chí", "email": "dsr@example.vn", "phone": "",
+                       "address": ""}),
+        Row("data request: anonymise", f"{ADMIN}:data_request_anonymise",
+            url(f"{ADMIN}:data_request_anonymise", r), MODERATORS_ONLY, MODERATORS_ONLY,
+            no_body),
+    ]
+
+
+def data_request_form(w):
+    return {"email": "dsr@example.vn", "kind": "copy", "details": "", "website": "",
+            "form_token": factories.form_token()}
+
+
 def public_rows():
     return [
+        # Data-subject requests: the form emails a link; its POST records the request.
+        Row("data request form", f"{PUBLIC}:data_request", url(f"{PUBLIC}:data_request"),
+            EVERYONE, EVERYONE, data_request_form),
+        Row("data request sent", f"{PUBLIC}:data_request_sent",
+            url(f"{PUBLIC}:data_request_sent"), EVERYONE),
+        Row("data request confirm", f"{PUBLIC}:data_request_confirm",
+            lambda w: data_request_confirm_path("dsr@example.vn", "copy", ""), EVERYONE,
+            EVERYONE, no_body),
         Row("receipt", f"{PUBLIC}:receipt", lambda w: receipt_path(w.pending), EVERYONE),
         # Changing the comment's id in a signed link breaks the signature: a 404 for all.
         Row("receipt, forged token", f"{PUBLIC}:receipt", url(f"{PUBLIC}:receipt", forged_token),
@@ -582,6 +648,10 @@ def public_rows():
             url(f"{API}:consultations:detail", lambda w: w.consultation_a.pk), EVERYONE),
         Row("open data: comment", f"{API}:comments:detail",
             url(f"{API}:comments:detail", lambda w: w.answered.pk), EVERYONE),
+        # The privacy notice, current and by version (0: the built-in one): public.
+        Row("privacy notice", f"{PUBLIC}:privacy_notice", url(f"{PUBLIC}:privacy_notice"), EVERYONE),
+        Row("privacy notice version", f"{PUBLIC}:privacy_notice_version",
+            url(f"{PUBLIC}:privacy_notice_version", 0), EVERYONE),
         # Subscriptions and unsubscribing: signed links, whoever holds them.
         Row("subscribe", f"{PUBLIC}:subscribe", url(f"{PUBLIC}:subscribe"), EVERYONE),
         Row("subscription sent", f"{PUBLIC}:subscription_sent", url(f"{PUBLIC}:subscription_sent"),
@@ -607,6 +677,7 @@ TABLE = [
     *channel_rows(),
     *bulk_rows(),
     *admin_rows(),
+    *data_request_rows(),
     *public_rows(),
 ]
 # fmt: on
@@ -644,6 +715,9 @@ def world(index):
     # An earlier round of unit A's draft, closed: its published comments download as open data.
     w.closed_a = factories.make_round_with_status(w.draft_a, "closed", receiving_unit=w.unit_a)
     w.subscription = Subscription.objects.create(email="dang.ky@example.vn")
+    # A data-subject request about a comment of its own (views.data_requests).
+    w.dsr_comment = factories.make_comment(w.consultation_a, email="dsr@example.vn")
+    w.data_request = DataSubjectRequest.objects.create(email="dsr@example.vn", kind="access")
 
     w.pending = factories.make_comment(w.consultation_a, status="pending")
     w.attachment = factories.attach_file(w.pending)

@@ -72,7 +72,7 @@ def test_comment_on_the_whole_draft_is_stored_as_sent(client, send, draft, consu
     assert comment.commenter_type == "individual"
     assert comment.status == "pending"
     assert before <= comment.consent_given_at == comment.submitted_at <= timezone.now()
-    assert comment.consent_notice_version == "2026-01"
+    assert comment.consent_notice_version == "0"  # the built-in notice (models.privacy)
     assert comment.consent_purposes == ["receive_and_answer_comment", "publish_name"]
     assert comment.ip_address == "127.0.0.0/24"
     assert comment.user_agent == "Mozilla/5.0 (PolicyComms test)"

@@ -118,6 +118,8 @@ def test_each_group_has_the_permissions_of_its_role(indexes):
         f"{APP}.view_personal_data",
         f"{APP}.view_communicationplan",
         f"{APP}.view_assignment",
+        # The Information Centre answers data-subject requests (issue 14).
+        f"{APP}.handle_data_requests",
     }
     assert coordinators == {
         "wagtailadmin.access_admin",

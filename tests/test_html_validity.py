@@ -142,6 +142,10 @@ def pages(index, django_capture_on_commit_callbacks):
         ("unsubscribe", optout, "get", None, 200),
         ("unsubscribed", optout, "post", {}, 200),
         ("unsubscribe-bad-link", "/policycomms/unsubscribe/x:y:z/", "get", None, 400),
+        # The privacy notice (issue 14): the built-in version 0, and the data-subject form.
+        ("privacy-notice", reverse("wagtail_policycomms:privacy_notice"), "get", None, 200),
+        ("privacy-notice-0", "/policycomms/privacy/0/", "get", None, 200),
+        ("data-request", "/policycomms/privacy/request/", "get", None, 200),
     ]
 
 

@@ -13,11 +13,32 @@ from django.urls import path
 
 from .reports.views import AssignmentsByUnitReportView, ComplianceReportView, JusticeReportView
 from .synthesis.views import SynthesisView, attach_synthesis_view, download_synthesis
-from .views import answers, export_jobs
+from .views import answers, data_requests, export_jobs
 
 app_name = "wagtail_policycomms_admin"
 
 urlpatterns = [
+    # A data-subject request's personal data (views.data_requests).
+    path(
+        "data-requests/<int:pk>/data/",
+        data_requests.PersonalDataView.as_view(),
+        name="data_request_data",
+    ),
+    path(
+        "data-requests/<int:pk>/export/<str:export_format>/",
+        data_requests.export_personal_data,
+        name="data_request_export",
+    ),
+    path(
+        "data-requests/<int:pk>/correct/<int:comment_pk>/",
+        data_requests.CorrectCommentView.as_view(),
+        name="data_request_correct",
+    ),
+    path(
+        "data-requests/<int:pk>/anonymise/",
+        data_requests.AnonymiseView.as_view(),
+        name="data_request_anonymise",
+    ),
     # Official answers and themes (views.answers).
     path("answer/<int:comment_pk>/", answers.AnswerCommentView.as_view(), name="answer_comment"),
     path(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .conf import policycomms_settings
+from .formats.text import normalise_email
 
 HONEYPOT_FIELD = "website"
 FORM_TOKEN_FIELD = "form_token"  # noqa: S105 (a field name)
@@ -250,7 +251,7 @@ def check_rate_limits(ip, email, now=None):
         ip_key = _network(address, 32, 64)
         rate = parse_rate(policycomms_settings.RATE_LIMIT_IP, "POLICYCOMMS_RATE_LIMIT_IP")
         limiters.append((RateLimiter("ip", rate), ip_key))
-    if email_key := (email or "").strip().lower():
+    if email_key := normalise_email(email):
         rate = parse_rate(policycomms_settings.RATE_LIMIT_EMAIL, "POLICYCOMMS_RATE_LIMIT_EMAIL")
         limiters.append((RateLimiter("email", rate), email_key))
     over = [limiter for limiter, key in limiters if limiter.would_exceed(key, now)]
@@ -307,11 +308,7 @@ class AntiSpamFormMixin:
     of the form must call ``super().clean()``. In the view::
 
         if form.is_valid():                   # honeypot, token unused, question
-            try:                              # after validation, before saving
-                check_rate_limits(client_ip(request), form.cleaned_data["email"])
-            except RateLimited as refusal:
-                form.add_refusal(refusal)     # refused: do not save
-            else:
+            if form.within_rate_limits(request):  # after validation, before saving
                 ...save, with ip_for_storage(client_ip(request))...
                 mark_form_token_used(form)    # once saved: one comment per form
         if form.is_bound and form.errors:
@@ -377,10 +374,20 @@ class AntiSpamFormMixin:
         consultation = getattr(self, "consultation", None)
         parts = (
             str(getattr(consultation, "pk", "")),
-            str(cleaned_data.get("email") or "").strip().lower(),
+            normalise_email(cleaned_data.get("email")),
             text_hash(cleaned_data.get("body") or ""),
         )
         return salted_hmac(FORM_USED_SALT, "\n".join(parts), algorithm="sha256").hexdigest()
+
+    def within_rate_limits(self, request):
+        """Count this valid post against the rate limits (``check_rate_limits``): False, the
+        refusal shown as a form error, when over them (then do not save)."""
+        try:
+            check_rate_limits(client_ip(request), self.cleaned_data["email"])
+        except RateLimited as refusal:
+            self.add_refusal(refusal)
+            return False
+        return True
 
     def add_refusal(self, refusal):
         """Show a refusal as a form error; the view uses it for RateLimited too."""

@@ -7,6 +7,8 @@ keeps stable across revisions. Nothing here derives an id from a position.
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from .restricted import CLASSIFICATION_HELP, RESTRICTED_ARTICLE, Classification, is_restricted
+
 #: How an article is named: "Điều 1. Phạm vi điều chỉnh". Also the admin's block
 #: label (Wagtail's ``label_format``), so the editor sees what the public sees.
 ARTICLE_LABEL_FORMAT = "{number}. {heading}"
@@ -22,6 +24,13 @@ class ArticleBlock(blocks.StructBlock):
     body = blocks.RichTextBlock(
         label=_("Text"),
         features=["bold", "italic", "ol", "ul", "link", "document-link"],
+    )
+    # Blank: public. Otherwise a state secret, left out of everything public (``restricted``).
+    classification = blocks.ChoiceBlock(
+        label=_("Security classification"),
+        choices=Classification.choices,
+        required=False,
+        help_text=CLASSIFICATION_HELP,
     )
 
     class Meta:
@@ -92,14 +101,31 @@ class ArticleLabels:
     text, no query), so naming a comment's article is a lookup, memoised per (article,
     snapshot): never a query per row. Build it under the language it is shown in: the
     wordings are translated here, once. ``ArticleLabels(None)`` is a draft not known.
+
+    A restricted article (``restricted.is_restricted``) reads as ``RESTRICTED_ARTICLE``,
+    never its heading nor the comment's snapshot, and is not "in the draft", unless
+    ``hide_restricted=False`` (staff allowed to view restricted content).
     """
 
-    def __init__(self, articles, *, changed=None, removed=None):
+    def __init__(self, articles, *, changed=None, removed=None, hide_restricted=True):
+        articles = None if articles is None else list(articles)
+        self.restricted = (
+            {block.id for block in articles if is_restricted(block)}
+            if hide_restricted and articles is not None
+            else set()
+        )
         self.current = (
-            None if articles is None else {block.id: article_label(block) for block in articles}
+            None
+            if articles is None
+            else {
+                block.id: article_label(block)
+                for block in articles
+                if block.id not in self.restricted
+            }
         )
         self.changed = str(changed or CHANGED_WORDING)
         self.removed = str(removed or REMOVED_WORDING)
+        self.restricted_label = str(RESTRICTED_ARTICLE)
         self._labels = {}
 
     @classmethod
@@ -113,6 +139,8 @@ class ArticleLabels:
 
     def label(self, article_id, snapshot=""):
         """``comment_article_label`` for a comment of this draft."""
+        if article_id in self.restricted:
+            return self.restricted_label
         key = (article_id, snapshot)
         try:
             return self._labels[key]
@@ -123,10 +151,11 @@ class ArticleLabels:
             return label
 
 
-def article_labels_for(consultations, known=None):
+def article_labels_for(consultations, known=None, *, hide_restricted=True):
     """``{consultation id: ArticleLabels}`` for ``consultations`` (instances with their
     ``path``), their drafts read in one query (none for those already in ``known``, a
-    dict this fills: keep it for a request or an export)."""
+    dict this fills: keep it for a request or an export). ``hide_restricted=False``
+    names restricted articles (only for staff who may view restricted content)."""
     from .models import ConsultationPage, DraftPolicyPage  # the models import this module
 
     known = {} if known is None else known
@@ -140,5 +169,5 @@ def article_labels_for(consultations, known=None):
             )
         }
         for pk, path in missing.items():
-            known[pk] = ArticleLabels.of_draft(drafts.get(path))
+            known[pk] = ArticleLabels.of_draft(drafts.get(path), hide_restricted=hide_restricted)
     return known

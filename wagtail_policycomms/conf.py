@@ -101,6 +101,24 @@ DEFAULTS = {
     # days: a new subscriber, or a database restored from a backup, is not sent a flood
     # of announcements of rounds that opened long ago.
     "SUBSCRIPTION_ANNOUNCE_DAYS": 7,
+    # --- Personal data (docs/privacy.md) -------------------------------------------------
+    # Law 91/2025/QH15: personal data is deleted once its purpose ends. A comment's
+    # contact data (email, phone, address, IP address, browser, and a name the person did
+    # not allow to be published) serves receiving and answering it; this many whole days
+    # after its consultation closed, policycomms_purge_personal_data removes it and keeps
+    # the comment (part of the consultation's dossier). The department sets it from its
+    # records-retention rules; 365 is a placeholder, not a legal period.
+    "PERSONAL_DATA_RETENTION_DAYS": 365,
+    # Whether that purge also deletes the comments' attachments (files and rows). False:
+    # an attachment is part of what the person submitted, kept with the comment's text.
+    "RETENTION_DELETE_ATTACHMENTS": False,
+    # --- Data-subject requests (docs/data-requests.md) ---------------------------------
+    # Law 91/2025/QH15 and Decree 356/2025/ND-CP (per summaries, to be verified against the
+    # official text): a data subject's request is acknowledged within 2 working days
+    # (Monday to Friday; public holidays are not counted out) and completed within 15
+    # days of its receipt. Settings, not constants, until the periods are verified.
+    "DSR_ACKNOWLEDGE_DAYS": 2,
+    "DSR_COMPLETE_DAYS": 15,
     # --- Moderation -------------------------------------------------------------------
     # Reasons a moderator picks from when rejecting a comment: (code, label). The
     # code is stored; keep codes stable when relabelling.

@@ -19,7 +19,7 @@ from wagtail.admin.widgets import AdminTagWidget
 from .antispam import AntiSpamFormMixin
 from .blocks import article_label
 from .conf import policycomms_settings
-from .formats.text import clean_input, is_blank
+from .formats.text import clean_input, is_blank, normalise_email
 from .models import (
     CommenterType,
     CommentStatus,
@@ -209,9 +209,10 @@ class CommentForm(AntiSpamFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.consultation = consultation
         self.draft = draft or consultation.draft_policy
-        self.articles = {block.id: block for block in self.draft.articles}
+        # Restricted articles (``restricted``) are neither shown nor commented on.
+        self.articles = {block.id: block for block in self.draft.public_articles}
         self.fields["article"].choices = [(WHOLE_DRAFT, _("The whole draft"))] + [
-            (block.id, article_label(block)) for block in self.draft.articles
+            (block.id, article_label(block)) for block in self.articles.values()
         ]
         self.fields["body"].help_text = _("Between %(min)s and %(max)s characters.") % {
             "min": policycomms_settings.COMMENT_MIN_LENGTH,
@@ -222,7 +223,7 @@ class CommentForm(AntiSpamFormMixin, forms.Form):
         self.cleaned_attachments = []
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return normalise_email(self.cleaned_data["email"])
 
     def clean_body(self):
         body = self.cleaned_data["body"]
@@ -480,7 +481,7 @@ class SubscriptionForm(AntiSpamFormMixin, forms.Form):
         ).order_by("name")
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return normalise_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .conf import policycomms_settings
-from .models import Assignment, PublicComment, Unit
+from .models import Assignment, DataSubjectRequest, PublicComment, Unit
 
 APP = "wagtail_policycomms"
 
@@ -48,6 +48,12 @@ ANSWER = f"{APP}.answer_publiccomment"
 EXPORT = f"{APP}.export_publiccomment"
 VIEW_PERSONAL_DATA = f"{APP}.view_personal_data"
 VIEW_UNITS = f"{APP}.view_unit"
+#: Restricted content (state secrets, ``restricted``): granted to no group by default,
+#: a deliberate grant to named people.
+VIEW_RESTRICTED = f"{APP}.view_restricted_content"
+#: Data-subject requests (Law 91/2025/QH15): find, export, correct and anonymise a person's
+#: data (``views.data_requests``).
+HANDLE_DATA_REQUESTS = f"{APP}.handle_data_requests"
 
 #: The plan and its assignments: the Inspectorate manages them (``change_communicationplan``
 #: lets it edit every assignment); drafting units update their own.
@@ -116,6 +122,7 @@ GROUPS = (
             MODERATE,
             EXPORT,
             VIEW_PERSONAL_DATA,
+            HANDLE_DATA_REQUESTS,
             *VIEW_ASSIGNMENTS,
         ),
         page_permissions=("change", "publish"),
@@ -155,6 +162,16 @@ def can_moderate(user):
 def can_view_personal_data(user):
     """Names, contact details, IP addresses and attachments of commenters."""
     return _has(user, VIEW_PERSONAL_DATA)
+
+
+def can_handle_data_requests(user):
+    """Data-subject requests: a person's data found, exported, corrected or anonymised."""
+    return _has(user, HANDLE_DATA_REQUESTS)
+
+
+def can_view_restricted(user):
+    """Restricted content (state secrets): its articles' labels, its documents' files."""
+    return _has(user, VIEW_RESTRICTED)
 
 
 def can_export(user):
@@ -276,8 +293,40 @@ class AssignmentPermissionPolicy(ModelPermissionPolicy):
         return instances.led_by(user_unit_ids(user))
 
 
+class DataRequestPermissionPolicy(ModelPermissionPolicy):
+    """Every action on a data-subject request needs ``HANDLE_DATA_REQUESTS``; nobody deletes
+    one (it is the record that the request was answered, with its audit entries)."""
+
+    def user_has_permission(self, user, action):
+        return action != "delete" and can_handle_data_requests(user)
+
+    def users_with_any_permission(self, actions):
+        if not set(actions) - {"delete"}:
+            return get_user_model().objects.none()
+        app_label, codename = HANDLE_DATA_REQUESTS.split(".")
+        permission = Q(
+            user_permissions__content_type__app_label=app_label,
+            user_permissions__codename=codename,
+        ) | Q(
+            groups__permissions__content_type__app_label=app_label,
+            groups__permissions__codename=codename,
+        )
+        return (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(permission | Q(is_superuser=True))
+            .distinct()
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if self.user_has_any_permission(user, actions):
+            return self.model._default_manager.all()
+        return self.model._default_manager.none()
+
+
 comment_permission_policy = PublicCommentPermissionPolicy(PublicComment)
 assignment_permission_policy = AssignmentPermissionPolicy(Assignment)
+data_request_permission_policy = DataRequestPermissionPolicy(DataSubjectRequest)
 
 
 def register_permission_policies():
@@ -289,6 +338,7 @@ def register_permission_policies():
         return
     register_permission_policy(PublicComment, comment_permission_policy, exact_class=True)
     register_permission_policy(Assignment, assignment_permission_policy, exact_class=True)
+    register_permission_policy(DataSubjectRequest, data_request_permission_policy, exact_class=True)
 
 
 # --- Refusing -----------------------------------------------------------------------------------

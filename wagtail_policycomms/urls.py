@@ -12,7 +12,7 @@ verification links and the staff download of attachments live here.
 from django.urls import path
 
 from .api import downloads
-from .views import calendar, feeds, public, subscriptions
+from .views import calendar, data_requests, feeds, privacy, public, subscriptions
 from .views import notifications as notification_views
 
 app_name = "wagtail_policycomms"
@@ -41,6 +41,17 @@ urlpatterns = [
         name="subscription_unsubscribe",
     ),
     path("attachments/<int:pk>/", public.download_attachment, name="attachment_download"),
+    # Data-subject requests (docs/data-requests.md): the form, then the emailed link.
+    path("privacy/request/", data_requests.request_form, name="data_request"),
+    path("privacy/request/sent/", data_requests.sent, name="data_request_sent"),
+    path(
+        "privacy/request/confirm/<str:token>/",
+        data_requests.confirm,
+        name="data_request_confirm",
+    ),
+    # The privacy notice, current and any version a consent recorded (models.privacy).
+    path("privacy/", privacy.current_notice, name="privacy_notice"),
+    path("privacy/<int:number>/", privacy.notice_version, name="privacy_notice_version"),
     # Feeds and calendars (docs/feeds.md): open and upcoming consultations, all or of
     # one field; one consultation's published comments; comment periods as iCalendar.
     path("feeds/consultations.rss", feeds.consultations_rss, name="consultations_rss"),

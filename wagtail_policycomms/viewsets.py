@@ -15,6 +15,7 @@ from wagtail.admin.panels import (
     ObjectList,
 )
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -24,11 +25,17 @@ from .models import (
     Assignment,
     CommunicationChannel,
     CommunicationPlan,
+    DataSubjectRequest,
     PublicComment,
     Sector,
     Unit,
 )
-from .permissions import assignment_permission_policy, comment_permission_policy
+from .permissions import (
+    assignment_permission_policy,
+    comment_permission_policy,
+    data_request_permission_policy,
+)
+from .views import data_requests
 from .views.assignments import (
     TEMPLATES as ASSIGNMENT_TEMPLATES,
 )
@@ -45,6 +52,11 @@ from .views.comments import (
     PublicCommentHistoryView,
     PublicCommentIndexView,
     PublicCommentInspectView,
+)
+from .views.data_requests import (
+    DataRequestEditView,
+    DataRequestFilterSet,
+    DataRequestInspectView,
 )
 from .views.groups import CommentGroupIndexView, GroupModerateView
 from .views.inspect import InspectView
@@ -359,3 +371,48 @@ class PublicCommentViewSet(BaseViewSet):
             path("groups/results/", self.groups_results_view, name="groups_results"),
             path("groups/<int:pk>/<slug:action>/", self.group_moderate_view, name="group_moderate"),
         ]
+
+
+class DataSubjectRequestViewSet(ModelViewSet):
+    """Data-subject requests (docs/data-requests.md): list with deadlines, create, edit,
+    inspect and history; from a request's page, the person's data (views.data_requests).
+    Only for ``permissions.HANDLE_DATA_REQUESTS``; nobody deletes a request."""
+
+    model = DataSubjectRequest
+    icon = "user"
+    menu_label = _("Data-subject requests")
+    menu_name = "policycomms_data_requests"
+    menu_order = 260
+    add_to_admin_menu = True
+    url_prefix = "policycomms/data-requests"
+    url_namespace = "policycomms_data_requests"
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = DataRequestFilterSet
+    search_fields = ["email"]
+    search_backend_name = None
+    list_per_page = 50
+    edit_view_class = DataRequestEditView
+    inspect_view_class = DataRequestInspectView
+    list_display = [
+        Column("email", label=_("email")),
+        Column("kind", label=_("request"), accessor="get_kind_display"),
+        Column("received", label=_("received"), accessor=data_requests.received_label),
+        Column("complete_by", label=_("answer by"), accessor=data_requests.deadline_label),
+        Column("status", label=_("status"), accessor="get_status_display"),
+        Column("overdue", label=_("Overdue"), accessor=data_requests.overdue_label),
+    ]
+    form_fields = [
+        "email",
+        "kind",
+        "source",
+        "details",
+        "received_at",
+        "verified_at",
+        "acknowledged_at",
+        "completed_at",
+        "status",
+        "handled_by",
+        "notes",
+    ]
+    permission_policy = data_request_permission_policy

@@ -10,17 +10,20 @@ from wagtail.snippets.models import register_snippet
 from . import admin_urls
 from .moderation import register_log_actions
 from .permissions import register_permission_policies
+from .privacy import requests as data_requests
+from .privacy import retention
 from .reports.views import (
     AssignmentsByUnitReportView,
     ComplianceReportView,
     JusticeReportView,
     ReportMenuItem,
 )
+from .restricted import apply_restrictions, refuse_publishing, refuse_serving_document
 from .views import dashboard, pages
 from .views.assignments import refuse_deleting_plans_in_use
 from .views.bulk_actions import BULK_ACTIONS
 from .views.comments import refuse_comment_deletion
-from .viewsets import PolicyCommsViewSetGroup, PublicCommentViewSet
+from .viewsets import DataSubjectRequestViewSet, PolicyCommsViewSetGroup, PublicCommentViewSet
 
 # Wagtail 8 reads the comments' and assignments' policies from its registry: register them
 # before the viewsets (Wagtail 7.4 asks the viewsets, see viewsets.py).
@@ -29,11 +32,15 @@ register_permission_policies()
 # plan, its assignments, units and fields.
 register_snippet(PublicCommentViewSet)
 register_snippet(PolicyCommsViewSetGroup)
+# Data-subject requests (views.data_requests), a model viewset of their own.
+hooks.register("register_admin_viewset", DataSubjectRequestViewSet)
 
 for _bulk_action in BULK_ACTIONS:  # views.bulk_actions
     hooks.register("register_bulk_action", _bulk_action)
 
 hooks.register("register_log_actions", register_log_actions)  # moderation
+hooks.register("register_log_actions", retention.register_log_actions)  # privacy.retention
+hooks.register("register_log_actions", data_requests.register_log_actions)  # privacy.requests
 hooks.register("before_delete_snippet", refuse_comment_deletion)  # views.comments
 hooks.register("before_delete_snippet", refuse_deleting_plans_in_use)  # views.assignments
 
@@ -43,6 +50,11 @@ hooks.register("register_page_header_buttons", pages.synthesis_header_buttons)
 hooks.register("register_page_listing_more_buttons", pages.synthesis_listing_buttons)
 hooks.register("before_delete_page", pages.refuse_deleting_pages_with_comments)
 hooks.register("before_bulk_action", pages.refuse_bulk_deleting_pages_with_comments)
+
+hooks.register("before_publish_page", refuse_publishing)  # restricted
+hooks.register("after_edit_page", apply_restrictions)
+hooks.register("after_create_page", apply_restrictions)
+hooks.register("before_serve_document", refuse_serving_document)
 
 hooks.register("construct_homepage_panels", dashboard.add_moderation_panel)  # views.dashboard
 hooks.register("construct_homepage_panels", dashboard.add_plan_panels)

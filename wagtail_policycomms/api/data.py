@@ -39,8 +39,9 @@ COMMENT_FIELDS = PUBLIC_COMMENT_FIELDS
 
 
 def public_drafts():
-    """Draft policies the public can read: live and not under a view restriction."""
-    return DraftPolicyPage.objects.live().public()
+    """Draft policies the public can read: live, not under a view restriction, not
+    restricted as a whole (``restricted``)."""
+    return DraftPolicyPage.objects.live().public().filter(classification="")
 
 
 def public_consultations():
@@ -158,7 +159,7 @@ def comment_records(comments, labels=None, known_labels=None):
 
 
 def articles_record(draft):
-    """The draft's articles today: block id, number, heading and label."""
+    """The draft's public articles today (``restricted``): block id, number, heading, label."""
     return [
         {
             "id": block.id,
@@ -166,7 +167,7 @@ def articles_record(draft):
             "heading": block.value["heading"],
             "label": article_label(block),
         }
-        for block in draft.articles
+        for block in draft.public_articles
     ]
 
 

@@ -38,6 +38,13 @@ _REMOVED_FROM_INPUT = re.compile(
 _TABS_AND_NEWLINES = re.compile("[\t\n]+")
 
 
+def normalise_email(email):
+    """An email address as stored and compared everywhere (comments, subscriptions,
+    opt-outs, data-subject requests, rate limits): trimmed, lower case. Case-insensitive
+    in practice, and one form per address makes lookups exact."""
+    return str(email or "").strip().lower()
+
+
 def clean_input(text, *, multiline=True):
     """What the comment form stores of what a person typed.
 

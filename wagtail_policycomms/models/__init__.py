@@ -10,6 +10,7 @@ from .comments import (
 )
 from .consultation_status import ConsultationStatus
 from .consultations import ConsultationPage
+from .data_requests import DataSubjectRequest, RequestKind, RequestSource, RequestStatus
 from .drafts import (
     Channel,
     CommunicationActivity,
@@ -30,6 +31,7 @@ from .plans import (
     CommunicationPlan,
     local_today,
 )
+from .privacy import PrivacyNoticeVersion
 from .reminders import ReminderKind, SentReminder
 from .responses import AnswerState, CommentResponse, Disposition
 from .site_settings import ConsultationSettings, DepartmentSettings, ModerationMode
@@ -65,12 +67,17 @@ __all__ = [
     "ReceiptCounter",
     "ConsultationPage",
     "ConsultationStatus",
+    "DataSubjectRequest",
+    "RequestKind",
+    "RequestSource",
+    "RequestStatus",
     "DocumentKind",
     "DocumentType",
     "DraftPolicyDocument",
     "DraftPolicyPage",
     "DraftPolicyTopic",
     "PolicyIndexPage",
+    "PrivacyNoticeVersion",
     "Sector",
     "ExportJob",
     "ExportJobStatus",

@@ -49,6 +49,7 @@ class ConsultationPageQuerySet(PageQuerySet):
 
         steplen = self.model.steplen
         parent = DraftPolicyPage.objects.live().filter(
+            classification="",  # restricted as a whole: never public (``restricted``)
             depth=OuterRef("depth") - 1,
             path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * steplen),
         )
@@ -276,10 +277,7 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
             comment = PublicComment.objects.already_submitted(self, data["email"], data["body"])
             # The same person sending the same text again gets the original receipt.
             if comment is None:
-                try:
-                    antispam.check_rate_limits(antispam.client_ip(request), data["email"])
-                except antispam.RateLimited as refusal:
-                    form.add_refusal(refusal)
+                if not form.within_rate_limits(request):
                     return self.render_comment_refusal(request, form)
 
                 # The comment is stored as sent at the moment the period was checked.
@@ -373,7 +371,7 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
                     body=data["body"],
                     publish_name=data["publish_name"],
                     consent_given_at=now,
-                    consent_notice_version=site_settings.privacy_notice_version,
+                    consent_notice_version=str(site_settings.privacy_notice_number),
                     consent_purposes=CONSENT_PURPOSES
                     + ([ConsentPurpose.PUBLISH_NAME.value] if data["publish_name"] else [])
                     + ([ConsentPurpose.EMAIL_UPDATES.value] if data.get("email_updates") else []),
@@ -504,7 +502,7 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
             .filter(consultation=self)
             .select_related("response", "response__answering_unit")
         )
-        articles = {block.id: block for block in draft.articles}
+        articles = {block.id: block for block in draft.public_articles}
         article_filter = request.GET.get("article", "")
         comment_counts = counts.consultation_counts([self.pk])[self.pk]
         if article_filter in articles:
@@ -522,7 +520,8 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
             numbered_pages=policycomms_settings.COMMENTS_NUMBERED_PAGES,
         )
         # Each comment's article as it reads today (blocks.ArticleLabels): no query.
-        labels = ArticleLabels(articles.values())
+        # A restricted article reads as such (``restricted``), never by its heading.
+        labels = ArticleLabels(draft.articles)
         for comment in comments_page.object_list:
             comment.article_label = labels.label(comment.article_id, comment.article_heading)
             comment.article_in_draft = comment.article_id in labels
@@ -530,7 +529,7 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
             "comments_page": comments_page,
             "comment_counts": comment_counts,
             "comment_article_filter": article_filter,
-            "commented_articles": draft.articles,
+            "commented_articles": draft.public_articles,
         }
 
 

@@ -1,7 +1,9 @@
 """Draft policies: metadata, the content the plan requires, the draft text, documents."""
 
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -19,8 +21,17 @@ from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
+from wagtail.signals import page_published
 
 from ..blocks import DraftTextBlock
+from ..restricted import (
+    CLASSIFICATION_HELP,
+    PUBLIC_DOCUMENTS,
+    Classification,
+    is_restricted,
+    public_articles,
+    unpublish_if_restricted,
+)
 from .base import COMMUNICATION_FEATURES, Page, PolicyCommsPageMixin, has_text
 from .channels import Channel, ChannelField, channel_labels  # noqa: F401 (Channel re-exported)
 from .consultation_status import ConsultationStatus
@@ -77,6 +88,15 @@ class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
         ),
     )
     summary = models.TextField(_("summary"), blank=True)
+    # A draft restricted as a whole is never published (``restricted``).
+    classification = models.CharField(
+        _("security classification"),
+        max_length=16,
+        choices=Classification.choices,
+        blank=True,
+        default="",
+        help_text=CLASSIFICATION_HELP,
+    )
 
     need = RichTextField(_("the need for the policy"), blank=True, features=COMMUNICATION_FEATURES)
     purpose = RichTextField(
@@ -123,6 +143,7 @@ class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
         FieldRowPanel([FieldPanel("sector"), FieldPanel("topics")]),
         FieldPanel("major_social_impact"),
         FieldPanel("summary"),
+        FieldPanel("classification"),
     ]
     communication_panels = [
         HelpPanel(
@@ -169,7 +190,8 @@ class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
 
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
-        index.SearchField("body"),
+        # The public text only: a restricted article is never indexed.
+        index.SearchField("public_body_text"),
         *(index.SearchField(name) for name in communication_sections),
         index.RelatedFields("topics", [index.SearchField("name")]),
         index.RelatedFields("drafting_unit", [index.SearchField("name")]),
@@ -183,10 +205,32 @@ class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
         abstract = True
         verbose_name = _("draft policy")
         verbose_name_plural = _("draft policies")
+        permissions = [
+            ("view_restricted_content", _("Can view restricted content (state secrets)")),
+        ]
 
     @property
     def articles(self):
+        """Every article, restricted ones included: staff outputs. The public reads
+        ``public_articles``."""
         return [block for block in self.body if block.block_type == "article"]
+
+    @property
+    def public_articles(self):
+        return public_articles(self.articles)
+
+    def public_body_text(self):
+        """The public articles' text, for the search index."""
+        return "\n".join(
+            " ".join(
+                (
+                    block.value["number"],
+                    block.value["heading"],
+                    strip_tags(block.value["body"].source),
+                )
+            )
+            for block in self.public_articles
+        )
 
     def filled_communication_sections(self):
         """(field name, heading, html) for each non-empty communication section."""
@@ -196,6 +240,12 @@ class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
             if has_text(value):
                 sections.append((name, self._meta.get_field(name).verbose_name, value))
         return sections
+
+    def route(self, request, path_components):
+        # A draft restricted as a whole is never live; nor is any round under it served.
+        if path_components and is_restricted(self):
+            raise Http404
+        return super().route(request, path_components)
 
     def consultation_rounds(self):
         return ConsultationPage.objects.live().public().child_of(self).order_by("opens_at")
@@ -210,7 +260,9 @@ class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
         context["open_consultation"] = (
             current if current and current.status_at(now) == ConsultationStatus.OPEN else None
         )
-        context["related_documents"] = self.related_documents.select_related("document")
+        context["related_documents"] = self.related_documents.filter(
+            PUBLIC_DOCUMENTS
+        ).select_related("document")
         return context
 
 
@@ -242,6 +294,12 @@ class DraftPolicyPage(AbstractDraftPolicyPage):
     subpage_types = ["wagtail_policycomms.ConsultationPage"]
 
 
+# However it was published (workflow approval, scheduled, bulk), a restricted draft goes down.
+page_published.connect(
+    unpublish_if_restricted, sender=DraftPolicyPage, dispatch_uid="policycomms_restricted"
+)
+
+
 class DraftPolicyDocument(Orderable):
     """A document published with the draft: the draft itself, the memorandum, reports."""
 
@@ -266,7 +324,21 @@ class DraftPolicyDocument(Orderable):
         help_text=_("Leave empty to use the document's own title."),
     )
 
-    panels = [FieldPanel("document"), FieldRowPanel([FieldPanel("kind"), FieldPanel("title")])]
+    # Blank: public. A restricted document is not listed nor served (``restricted``).
+    classification = models.CharField(
+        _("security classification"),
+        max_length=16,
+        choices=Classification.choices,
+        blank=True,
+        default="",
+        help_text=CLASSIFICATION_HELP,
+    )
+
+    panels = [
+        FieldPanel("document"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("title")]),
+        FieldPanel("classification"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("related document")

@@ -1,10 +1,18 @@
 """Choices a portal makes per site, in Wagtail admin (Settings → Public consultation)."""
 
-from django.db import models
+from django.db import models, transaction
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
+
+from .privacy import (
+    BUILT_IN_NOTICE,
+    PrivacyNoticeHistoryPanel,
+    PrivacyNoticeSettingsForm,
+    PrivacyNoticeVersion,
+)
 
 
 class ModerationMode(models.TextChoices):
@@ -34,21 +42,21 @@ class ConsultationSettings(BaseSiteSetting):
         help_text=_(
             "Shown beside the consent box. Leave empty for the built-in notice. Personal data "
             "law (Law 91/2025/QH15, Decree 356/2025/NĐ-CP) asks for the purposes, the "
-            "controller and how long data is kept."
+            "controller and how long data is kept. Saving another text creates a new "
+            "version, numbered automatically."
         ),
     )
-    privacy_notice_version = models.CharField(
-        _("privacy notice version"),
-        max_length=50,
-        default="2026-01",
-        help_text=_("Change it whenever the notice changes: each consent records it."),
-    )
+
+    base_form_class = PrivacyNoticeSettingsForm  # who saved the notice (models.privacy)
 
     panels = [
         FieldPanel("moderation_mode"),
         FieldPanel("require_email_verification"),
         MultiFieldPanel(
-            [FieldPanel("privacy_notice"), FieldPanel("privacy_notice_version")],
+            [
+                FieldPanel("privacy_notice"),
+                PrivacyNoticeHistoryPanel(heading=_("Versions of the privacy notice")),
+            ],
             heading=_("Consent"),
         ),
     ]
@@ -56,6 +64,29 @@ class ConsultationSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("public consultation")
         verbose_name_plural = _("public consultation")
+
+    def save(self, *args, **kwargs):
+        """Saves the setting, and a new version of the notice when its text changed."""
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            created = PrivacyNoticeVersion.record(
+                self.site_id,
+                self.privacy_notice,
+                user=getattr(self, "_privacy_notice_editor", None),
+            )
+        if created is not None:
+            self.__dict__["current_privacy_notice"] = created
+
+    @cached_property
+    def current_privacy_notice(self):
+        """The version shown now beside the consent box, or None (the built-in notice)."""
+        return PrivacyNoticeVersion.objects.current(self.site_id)
+
+    @property
+    def privacy_notice_number(self):
+        """The number each new consent records (0: the built-in notice)."""
+        notice = self.current_privacy_notice
+        return notice.number if notice is not None else BUILT_IN_NOTICE
 
 
 @register_setting(icon="site")

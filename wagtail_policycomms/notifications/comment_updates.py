@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import connection
 from django_tasks import task
 
+from ..formats.text import normalise_email
 from ..models import CommentResponse, EmailStream, PublicComment
 from ..models.comments import CommentStatus
 from ..models.consultations import ConsentPurpose
@@ -106,7 +107,7 @@ def send_comment_updates(event, comment_ids, response_id=None):
         told = moderation.already_notified(event, [c.pk for c in comments], response_id)
         stopped = optout.opted_out([c.email for c in comments], EmailStream.COMMENT_UPDATES)
         comments = [
-            c for c in comments if c.pk not in told and optout.normalise(c.email) not in stopped
+            c for c in comments if c.pk not in told and normalise_email(c.email) not in stopped
         ]
         messages = []
         for comment in comments:

@@ -12,6 +12,7 @@ and the kind of email; it is signed for this purpose only (``tokens``).
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from ..formats.text import normalise_email
 from ..models import EmailOptOut, EmailStream
 from . import tokens
 from .mail import public_url
@@ -19,12 +20,8 @@ from .mail import public_url
 PURPOSE = "unsubscribe"
 
 
-def normalise(email):
-    return (email or "").strip().lower()
-
-
 def unsubscribe_token(email, stream):
-    return tokens.make(PURPOSE, {"e": normalise(email), "s": str(stream)})
+    return tokens.make(PURPOSE, {"e": normalise_email(email), "s": str(stream)})
 
 
 def unsubscribe_url(email, stream, site=None):
@@ -46,7 +43,7 @@ def read_token(token):
 
 def opt_out(email, stream):
     """Record that ``email`` wants no more ``stream`` emails; a second click changes nothing."""
-    email = normalise(email)
+    email = normalise_email(email)
     if EmailOptOut.objects.filter(email=email, stream=stream).exists():
         return False
     try:
@@ -59,7 +56,7 @@ def opt_out(email, stream):
 
 def opted_out(addresses, stream):
     """The addresses among ``addresses`` (lower-cased) that stopped ``stream``: one query."""
-    wanted = {normalise(address) for address in addresses if address}
+    wanted = {normalise_email(address) for address in addresses if address}
     if not wanted:
         return set()
     return set(

@@ -40,6 +40,7 @@ from ..permissions import (
     can_moderate,
     can_publish_answers,
     can_view_personal_data,
+    can_view_restricted,
 )
 from .answers import answer_url, themes_url
 from .pagination import CappedCountPaginator
@@ -232,7 +233,10 @@ class PublicCommentIndexView(CommentExportMixin, ModerationLinksMixin, IndexView
                 .values_list("consultation_id", "text_hash", "group_size")
             }
         # The page's drafts in one query: each row's article as it reads today.
-        labels = article_labels_for({c.consultation for c in comments})
+        labels = article_labels_for(
+            {c.consultation for c in comments},
+            hide_restricted=not can_view_restricted(self.request.user),
+        )
         for comment in comments:
             comment.group_size = sizes.get((comment.consultation_id, comment.text_hash), 1)
             comment.article_label = labels[comment.consultation_id].label(
@@ -354,7 +358,9 @@ class PublicCommentInspectView(ModerationLinksMixin, InspectView):
         context = super().get_context_data(**kwargs)
         comment = self.object
         personal = can_view_personal_data(self.request.user)
-        labels = article_labels_for([comment.consultation])[comment.consultation_id]
+        labels = article_labels_for(
+            [comment.consultation], hide_restricted=not can_view_restricted(self.request.user)
+        )[comment.consultation_id]
         context.update(
             comment=comment,
             can_view_personal_data=personal,

@@ -70,11 +70,7 @@ def subscribe(request):
     form = SubscriptionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            antispam.check_rate_limits(antispam.client_ip(request), data["email"])
-        except antispam.RateLimited as refusal:
-            form.add_refusal(refusal)
-        else:
+        if form.within_rate_limits(request):
             with transaction.atomic():
                 subscription = service.subscribe(
                     data["email"],
