@@ -89,7 +89,7 @@ def test_the_same_number_twice_for_a_site_is_refused(site):
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="two connections at once need PostgreSQL"
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_saves_at_once_take_two_numbers():
     """Two requests save different texts at the same moment, each on its own connection:
     both read "no version yet", one insert is refused by the constraint, reads again and
