@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import django
 import docx
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -451,3 +452,12 @@ def site_settings(**values):
         setattr(settings, name, value)
     settings.save()
     return settings
+
+
+def use_email_backend(settings, backend):
+    """Send emails through ``backend`` (a dotted path) for one test: ``MAILERS`` on
+    Django 6.1, which no longer reads ``EMAIL_BACKEND``, and ``EMAIL_BACKEND`` before."""
+    if django.VERSION >= (6, 1):
+        settings.MAILERS = {"default": {"BACKEND": backend}}
+    else:
+        settings.EMAIL_BACKEND = backend

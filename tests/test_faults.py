@@ -14,7 +14,6 @@ import smtplib
 import time
 from datetime import timedelta
 
-import django
 import pytest
 from django.core import signing
 from django.core.mail.backends.base import BaseEmailBackend
@@ -293,9 +292,7 @@ def mail_server(settings):
     }
 
     def use(name):
-        settings.EMAIL_BACKEND = backends[name]
-        if django.VERSION >= (6, 1):
-            settings.MAILERS = {"default": {"BACKEND": backends[name]}}
+        factories.use_email_backend(settings, backends[name])
 
     return use
 

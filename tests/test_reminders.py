@@ -3,7 +3,6 @@
 from datetime import date
 from io import StringIO
 
-import django
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
@@ -21,6 +20,7 @@ from tests.factories import (
     make_plan,
     make_unit,
     make_user,
+    use_email_backend,
 )
 from wagtail_policycomms.models import (
     AssignmentStatus,
@@ -49,11 +49,7 @@ def remind(*args):
     return out.getvalue() + err.getvalue()
 
 
-def use_backend(settings, backend):
-    if django.VERSION >= (6, 1):
-        settings.MAILERS = {"default": {"BACKEND": backend}}
-    else:
-        settings.EMAIL_BACKEND = backend
+use_backend = use_email_backend
 
 
 @pytest.fixture

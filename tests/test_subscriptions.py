@@ -399,11 +399,11 @@ def test_queries_do_not_grow_with_subscribers(policy, django_assert_max_num_quer
 def test_a_refused_email_is_tried_again_on_the_next_run(policy, settings):
     make_subscription("an@example.vn")
     open_round(policy)
-    settings.EMAIL_BACKEND = "tests.test_subscriptions.RefusingBackend"
+    factories.use_email_backend(settings, "tests.test_subscriptions.RefusingBackend")
     with pytest.raises(Exception, match="1 email"):
         notify()
     assert SubscriptionNotice.objects.count() == 0
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    factories.use_email_backend(settings, "django.core.mail.backends.locmem.EmailBackend")
     notify()
     assert len(mail.outbox) == 1
 
