@@ -1,3 +1,4 @@
+from .campaigns import Campaign
 from .channels import CommunicationChannel, channel_labels
 from .comments import (
     PII_FIELDS,
@@ -44,6 +45,7 @@ __all__ = [
     "AssignmentEvidence",
     "AssignmentProgress",
     "AssignmentStatus",
+    "Campaign",
     "Channel",
     "CommunicationActivity",
     "CommunicationChannel",

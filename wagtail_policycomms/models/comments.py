@@ -268,6 +268,16 @@ class PublicComment(models.Model):
     #: Stamped by each moderation UPDATE, so the rows it changed can be logged
     #: without holding their ids in memory (a group may have 100,000 members).
     last_action = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
+    #: A near-duplicate campaign (``models.campaigns``), written only by
+    #: ``wagtail_policycomms.campaigns``; distinct from the identical-text group.
+    campaign = models.ForeignKey(
+        "wagtail_policycomms.Campaign",
+        verbose_name=_("campaign"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
     response = models.ForeignKey(
         "wagtail_policycomms.CommentResponse",
         verbose_name=_("answer"),

@@ -3,6 +3,7 @@
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import (
     DatabaseError,
@@ -162,6 +163,39 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("Its address, email and phone are shown on the page, as the law requires."),
+    )
+
+    #: The version of the draft put to this round: the draft's live revision when the
+    #: round was first published. "What changed and why" compares one round's text
+    #: with the next round's by default.
+    draft_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        verbose_name=_("draft version put to this round"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    #: The public outcome page ("Kết quả lấy ý kiến") of a closed round: shown only once
+    #: a moderator publishes it (``moderation``), which records who and when.
+    outcome_summary = RichTextField(
+        _("what we did"),
+        blank=True,
+        features=COMMUNICATION_FEATURES,
+        help_text=_("A short account of what the comments changed, shown on the outcome page."),
+    )
+    outcome_published_at = models.DateTimeField(
+        _("outcome published at"), null=True, blank=True, editable=False
+    )
+    outcome_published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("outcome published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
 
     content_panels = Page.content_panels + [

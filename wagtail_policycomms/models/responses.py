@@ -54,6 +54,14 @@ class CommentResponse(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    #: Where the next version of the draft carries out what was accepted: the block id
+    #: of an article of the draft as revised, shown by "what changed and why".
+    implemented_in_article = models.CharField(
+        _("implemented in article"),
+        max_length=64,
+        blank=True,
+        help_text=_("The article of the revised draft that carries out this answer, if any."),
+    )
 
     class Meta:
         verbose_name = _("answer")

@@ -36,6 +36,10 @@ class Subscription(models.Model):
     language = models.CharField(_("language"), max_length=10, default="vi")
     created_at = models.DateTimeField(_("subscribed at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # The privacy notice the person was shown when subscribing (as a comment's consent).
+    consent_notice_version = models.CharField(
+        _("privacy notice version"), max_length=50, blank=True
+    )
 
     class Meta:
         verbose_name = _("subscription")

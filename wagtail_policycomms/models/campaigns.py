@@ -1,0 +1,48 @@
+"""Campaigns: comments whose texts are near-duplicates of one another (issue 15).
+
+A duplicate group (``PublicCommentQuerySet.group_sizes``) holds identical texts, by
+``text_hash``. A campaign holds texts that were *nearly* the same: a letter passed
+around with a few words swapped and a name appended. Membership is decided by
+``wagtail_policycomms.campaigns`` from a similarity signature computed when the
+comment is submitted; this model only records the outcome, so that the queue, the
+exports and the synthesis report read a campaign's size without counting its members
+on every request (ACUS recommendation 2021-1: a campaign is listed once with its true
+count).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Campaign(models.Model):
+    consultation = models.ForeignKey(
+        "wagtail_policycomms.ConsultationPage",
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
+        related_name="campaigns",
+    )
+    #: The member shown for the campaign, and against which the others' differences
+    #: are highlighted: the first comment that formed it, unless a moderator chose.
+    representative = models.ForeignKey(
+        "wagtail_policycomms.PublicComment",
+        verbose_name=_("representative comment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    #: Members, kept by ``wagtail_policycomms.campaigns`` in the same transaction
+    #: that adds or removes one (an ``F()`` update, never a recount per request).
+    size = models.PositiveIntegerField(_("size"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-size", "pk"]
+        indexes = [
+            models.Index(fields=["consultation", "-size"], name="pc_campaign_size"),
+        ]
+
+    def __str__(self):
+        return _("Campaign %(id)s (%(size)s comments)") % {"id": self.pk, "size": self.size}
