@@ -31,6 +31,7 @@ GROUPS = [
     ("synthesis", "synthesis report"),
     ("exports", "exports"),
     ("submissions", "submissions under load"),
+    ("campaigns", "near-duplicate campaigns"),
 ]
 
 
@@ -157,6 +158,7 @@ def main(argv=None):
 
         django.setup()
         from . import figures as figure_module
+        from .campaigns import campaigns as campaign_figures
         from .load import submissions
 
         state = data.ensure_data(args.size, n, fresh=args.fresh, log=log)
@@ -172,6 +174,7 @@ def main(argv=None):
             "synthesis": figure_module.synthesis,
             "exports": figure_module.exports,
             "submissions": lambda ctx: submissions(ctx, cache_name),
+            "campaigns": campaign_figures,
         }
         only = {key.strip() for key in args.only.split(",") if key.strip()}
         results = []

@@ -60,6 +60,7 @@ from tests import factories
 from wagtail_policycomms.forms import PLAN_TERMS
 from wagtail_policycomms.models import (
     Assignment,
+    Campaign,
     CommentResponse,
     CommentTheme,
     CommunicationChannel,
@@ -498,6 +499,22 @@ def admin_rows():
             answer_body_for_unit_b),
         Row("answer a group", f"{ADMIN}:answer_group", group, UNIT_STAFF_AND_MODERATORS,
             UNIT_STAFF_AND_MODERATORS, answer_body),
+        # Campaigns of near-identical comments: read by all staff, acted on by moderators,
+        # answered by the drafting unit and moderators. Splitting last: it ends the campaign.
+        Row("campaigns", f"{ADMIN}:campaigns", url(f"{ADMIN}:campaigns"), STAFF),
+        Row("campaigns results", f"{ADMIN}:campaigns_results",
+            url(f"{ADMIN}:campaigns_results"), STAFF),
+        Row("campaign", f"{ADMIN}:campaign", url(f"{ADMIN}:campaign", lambda w: w.campaign.pk),
+            STAFF),
+        Row("moderate a campaign", f"{ADMIN}:campaign_moderate",
+            url(f"{ADMIN}:campaign_moderate", lambda w: w.campaign.pk, "spam"),
+            MODERATORS_ONLY, MODERATORS_ONLY, no_body),
+        Row("answer a campaign", f"{ADMIN}:campaign_answer",
+            url(f"{ADMIN}:campaign_answer", lambda w: w.campaign.pk), UNIT_STAFF_AND_MODERATORS,
+            UNIT_STAFF_AND_MODERATORS, answer_body),
+        Row("split a campaign", f"{ADMIN}:campaign_split",
+            url(f"{ADMIN}:campaign_split", lambda w: w.campaign.pk), POST_ONLY, MODERATORS_ONLY,
+            lambda w: {"member": [w.campaign_members[1].pk]}),
         # Each on an answer it would change: an unpublished one, a published one.
         Row("publish an answer", f"{ADMIN}:publish_answer",
             url(f"{ADMIN}:publish_answer", lambda w: w.response.pk), POST_ONLY, MODERATORS_ONLY,
@@ -512,6 +529,15 @@ def admin_rows():
         Row("synthesis report", f"{ADMIN}:synthesis", url(f"{ADMIN}:synthesis", d), EXPORTERS),
         Row("attach the synthesis report", f"{ADMIN}:synthesis_attach",
             url(f"{ADMIN}:synthesis_attach", d), POST_ONLY, MODERATORS_ONLY, no_body),
+        # A closed round's outcome page: moderators publish it, then withdraw it.
+        Row("outcome page", f"{ADMIN}:outcome", url(f"{ADMIN}:outcome", lambda w: w.closed_a.pk),
+            MODERATORS_ONLY),
+        Row("publish the outcome page", f"{ADMIN}:outcome_publish",
+            url(f"{ADMIN}:outcome_publish", lambda w: w.closed_a.pk), POST_ONLY,
+            MODERATORS_ONLY, no_body),
+        Row("withdraw the outcome page", f"{ADMIN}:outcome_withdraw",
+            url(f"{ADMIN}:outcome_withdraw", lambda w: w.closed_a.pk), POST_ONLY,
+            MODERATORS_ONLY, no_body),
     ]
     for scope, target in (("draft", d), ("consultation", lambda w: w.consultation_a.pk)):
         for fmt in ("docx", "xlsx"):
@@ -732,6 +758,17 @@ def world(index):
         published=True,
     )
     w.group = factories.make_duplicates(w.consultation_a, 2, status="pending")
+    # A campaign of two near-identical comments (views.campaigns).
+    w.campaign_members = [
+        factories.make_comment(w.consultation_a, status="pending", body=f"Đề nghị giảm phí{end}")
+        for end in (".", ", xin cảm ơn.")
+    ]
+    w.campaign = Campaign.objects.create(
+        consultation=w.consultation_a, representative=w.campaign_members[0], size=2
+    )
+    PublicComment.objects.filter(pk__in=[c.pk for c in w.campaign_members]).update(
+        campaign=w.campaign
+    )
     w.bulk_targets = {
         action: factories.make_comment(w.consultation_a, status=status)
         for action, status in (

@@ -331,3 +331,60 @@ def test_migrations_need_nothing_newer_than_wagtail_74():
         for dep_app, dep_name in migration.dependencies:
             if dep_app == "wagtailcore" and dep_name[:4].isdigit():
                 assert int(dep_name[:4]) <= newest_in_74, (name, dep_name)
+
+
+# --- Restricted documents and how documents are served (W003) -------------------------------
+
+
+class PublicBucket:
+    """A remote storage of public URLs, as django-storages' S3 with ``querystring_auth``
+    off: no local path, a URL for every file."""
+
+    querystring_auth = False
+
+    def __init__(self, **options):
+        pass
+
+    def path(self, name):
+        raise NotImplementedError
+
+    def url(self, name):
+        return f"https://bucket.example/{name}"
+
+
+class SignedBucket(PublicBucket):
+    querystring_auth = True
+
+
+def document_storage(monkeypatch, storage):
+    """Documents on ``storage`` (the file field's storage, as Wagtail reads it)."""
+    from wagtail.documents import get_document_model
+
+    field = get_document_model()._meta.get_field("file")
+    monkeypatch.setattr(field, "storage", storage)
+
+
+def w003():
+    return [msg for id, msg in problems() if id == "wagtail_policycomms.W003"]
+
+
+def test_documents_served_by_wagtail_pass():
+    assert w003() == []  # the tests' storage: local files, Wagtail's serve view
+    with override_settings(WAGTAILDOCS_SERVE_METHOD="serve_view"):
+        assert w003() == []
+
+
+def test_documents_linked_straight_to_the_storage_are_a_warning():
+    with override_settings(WAGTAILDOCS_SERVE_METHOD="direct"):
+        (message,) = w003()
+    assert '"direct"' in message and "restricted documents" in message
+
+
+def test_documents_redirected_to_public_urls_are_a_warning(monkeypatch):
+    document_storage(monkeypatch, PublicBucket())
+    (message,) = w003()  # Wagtail's default for a remote storage: redirect
+    assert "public" in message
+    with override_settings(WAGTAILDOCS_SERVE_METHOD="serve_view"):
+        assert w003() == []
+    document_storage(monkeypatch, SignedBucket())
+    assert w003() == []

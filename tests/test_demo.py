@@ -192,3 +192,25 @@ def test_a_citizen_who_asks_to_be_told_is_emailed_the_published_answer(
     assert message.to == [address]
     assert text in message.body
     assert comment.receipt_code in message.subject
+
+
+def test_a_draft_has_two_rounds_on_two_versions_and_what_changed_renders(demo, client):
+    """The page "What changed and why": the startups draft's first round was put to one text, the
+    second to the revised one; the page shows the changes, the first round's comments and
+    the answers, one pointing to the revised draft's article that implements it."""
+    draft = DraftPolicyPage.objects.get(slug="nghi-quyet-ho-tro-khoi-nghiep-doi-moi-sang-tao")
+    first, second = ConsultationPage.objects.child_of(draft).order_by("opens_at")
+    assert first.draft_revision_id and second.draft_revision_id
+    assert first.draft_revision_id != second.draft_revision_id
+    assert first.public_comments.filter(response__implemented_in_article__gt="").exists()
+
+    response = client.get(f"{draft.url}changes/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<ins class="pc-diff-ins">' in html and '<del class="pc-diff-del">' in html
+    for kind in ("added", "removed", "moved", "changed"):
+        assert f"pc-change--{kind}" in html
+    assert 'class="pc-implemented"' in html
+    assert "huy.pham" not in html  # the comments are there, their emails never
+    assert "Phạm Quang Huy" in html

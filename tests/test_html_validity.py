@@ -23,7 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
+from wagtail_policycomms import moderation
 from wagtail_policycomms.models import (
+    Campaign,
     CommentStatus,
     DocumentKind,
     PublicComment,
@@ -93,6 +95,15 @@ def pages(index, django_capture_on_commit_callbacks):
         PublicComment.objects.filter(pk=comments[0].pk), unit=unit, published=True
     )
     factories.make_comment(closed, body="Ý kiến về đợt đã kết thúc, xin được xem xét.")
+    # The closed round's outcome page (issue 15), with a campaign and the synthesis report.
+    campaign_text = factories.make_comment(closed, body="Đề nghị giữ nguyên mức hỗ trợ.")
+    Campaign.objects.create(consultation=closed, representative=campaign_text, size=3)
+    factories.attach_document(
+        draft,
+        factories.make_document("Báo cáo tổng hợp", "bao-cao.docx"),
+        DocumentKind.SYNTHESIS_REPORT,
+    )
+    moderation.publish_outcome(closed, None)
 
     pending = factories.make_comment(opened, status=CommentStatus.PENDING)
     factories.attach_file(pending)
@@ -109,8 +120,34 @@ def pages(index, django_capture_on_commit_callbacks):
     subscription = Subscription.objects.create(email="dang.ky@example.vn")
     optout = unsubscribe_url("nguoi.gop.y@example.vn", EmailStream.COMMENT_UPDATES)
     good_form = factories.comment_post_data()
+    # "What changed and why" (issue 15): a draft revised between two rounds.
+    revised = factories.make_draft(
+        index,
+        "Dự thảo Nghị quyết sửa đổi qua hai đợt",
+        articles=[
+            factories.article("Điều 1", "Phạm vi", "<p>Mức thu 10.000 đồng.</p>", block_id="r1"),
+            factories.article("Điều 2", "Bỏ đi", "<p>Điều sẽ bỏ.</p>", block_id="r2"),
+            factories.article("Điều 3", "Hiệu lực", "<p>Từ ngày ký.</p>", block_id="r3"),
+        ],
+    )
+    first_round = factories.make_round_with_status(revised, "closed", receiving_unit=unit)
+    on_r1 = factories.make_comment(first_round, article_id="r1", body="Đề nghị giảm mức thu.")
+    answer = factories.answer_comments(
+        PublicComment.objects.filter(pk=on_r1.pk), unit=unit, published=True
+    )
+    type(answer).objects.filter(pk=answer.pk).update(implemented_in_article="r1")
+    revised.body = [
+        factories.article("Điều 1", "Hiệu lực", "<p>Từ ngày ký.</p>", block_id="r3"),
+        factories.article("Điều 2", "Phạm vi", "<p>Mức thu 5.000 đồng.</p>", block_id="r1"),
+        factories.article("Điều 3", "Mới", "<p>Điều mới.</p>", block_id="r4"),
+    ]
+    revised.save_revision().publish()
+    factories.make_round_with_status(revised, "open", receiving_unit=unit)
 
     return [
+        ("changes", f"{revised.url}changes/", "get", None, 200),
+        ("changes-bad-version", f"{revised.url}changes/?from=x&to=1", "get", None, 400),
+        ("changes-one-version", f"{other_draft.url}changes/", "get", None, 200),
         ("index", index.url, "get", None, 200),
         ("index-filtered", f"{index.url}?q=zzz", "get", None, 200),
         ("draft", draft.url, "get", None, 200),
@@ -121,6 +158,7 @@ def pages(index, django_capture_on_commit_callbacks):
         ("upcoming", upcoming.url, "get", None, 200),
         ("closed", closed.url, "get", None, 200),
         ("refused-closed", closed.url, "post", good_form, 200),
+        ("outcome", f"{closed.url}outcome/", "get", None, 200),
         ("comments-page-2", f"{opened.url}?cpage=2", "get", None, 200),
         ("comments-on-article", f"{opened.url}?article=a1", "get", None, 200),
         ("comments-keyset", f"{opened.url}?before={cursor_of(published[3])}", "get", None, 200),

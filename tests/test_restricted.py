@@ -402,7 +402,7 @@ def test_staff_labels_of_restricted_articles(world):
     snapshot = f"Điều 2. Danh mục {ARTICLE_MARK}"
     assert hidden.label("sec1", snapshot) == "[Restricted article]"
     assert "sec1" not in hidden
-    assert shown.label("sec1", snapshot) == snapshot
+    assert shown.label("sec1", snapshot) == f"[Mật] {snapshot}"  # marked, never its snapshot alone
 
 
 def test_the_moderation_queue_hides_restricted_labels_without_the_permission(client, world):
@@ -423,3 +423,341 @@ def test_the_moderation_queue_hides_restricted_labels_without_the_permission(cli
     allowed = factories.make_staff(perms=(VIEW_COMMENTS, MODERATE, VIEW_RESTRICTED))
     client.force_login(allowed)
     assert ARTICLE_MARK in client.get(queue, {"status": ""}).content.decode()
+
+
+def test_staff_allowed_read_restricted_articles_under_their_mark(world):
+    draft = DraftPolicyPage.objects.get(pk=world["draft"].pk)
+    allowed = factories.make_staff(perms=(VIEW_RESTRICTED,))
+    other = factories.make_staff()
+    snapshot = f"Điều 2. Danh mục {ARTICLE_MARK}"
+    marked = ArticleLabels.of_draft(draft, for_user=allowed)
+    assert marked.label("sec1", snapshot) == f"[Mật] {snapshot}"
+    assert marked.label("pub1", "Điều 1. Phạm vi điều chỉnh") == "Điều 1. Phạm vi điều chỉnh"
+    assert marked.choices() == [
+        ("pub1", "Điều 1. Phạm vi điều chỉnh"),
+        ("sec1", f"[Mật] {snapshot}"),
+    ]
+    with translation.override("en"):
+        for user in (other, None):
+            hidden = ArticleLabels.of_draft(draft, for_user=user)
+            assert hidden.label("sec1", snapshot) == "[Restricted article]"
+            assert hidden.choices() == [("pub1", "Điều 1. Phạm vi điều chỉnh")]
+
+
+# --- Staff files: the queue's exports and the synthesis report ------------------------------
+
+EXPORT = "wagtail_policycomms.export_publiccomment"
+
+
+def export_text(client, export_format):
+    queue = reverse("wagtailsnippets_wagtail_policycomms_publiccomment:list")
+    response = client.get(queue, {"export": export_format, "status": ""})
+    assert response.status_code == 200, response.status_code
+    content = b"".join(response.streaming_content)
+    if export_format == "csv":
+        return content.decode("utf-8-sig")
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
+    return "\n".join(
+        " | ".join(str(cell) for cell in row) for row in sheet.iter_rows(values_only=True)
+    )
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_comment_exports_mark_restricted_articles_for_those_allowed(client, world, export_format):
+    from wagtail_policycomms.permissions import VIEW_COMMENTS
+
+    client.force_login(factories.make_staff(perms=(VIEW_COMMENTS, EXPORT), language="vi"))
+    text = export_text(client, export_format)
+    assert "Điều 1. Phạm vi điều chỉnh" in text
+    assert ARTICLE_MARK not in text
+    assert "[Điều khoản mật]" in text
+
+    client.force_login(
+        factories.make_staff(perms=(VIEW_COMMENTS, EXPORT, VIEW_RESTRICTED), language="vi")
+    )
+    text = export_text(client, export_format)
+    assert f"[Mật] Điều 2. Danh mục {ARTICLE_MARK}" in text
+    assert "[Điều khoản mật]" not in text
+
+
+def synthesis_docx_text(client, draft):
+    import io
+
+    import docx
+
+    url = reverse("wagtail_policycomms_admin:synthesis_download", args=["draft", draft.pk, "docx"])
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    document = docx.Document(io.BytesIO(b"".join(response.streaming_content)))
+    return "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+
+
+def test_the_synthesis_report_marks_restricted_articles_for_those_allowed(client, world):
+    from wagtail_policycomms.synthesis import build_synthesis
+
+    draft = world["draft"]
+    client.force_login(factories.make_staff(perms=(EXPORT,), language="vi"))
+    text = synthesis_docx_text(client, draft)
+    assert "Điều 1. Phạm vi điều chỉnh" in text
+    assert ARTICLE_MARK not in text
+
+    client.force_login(factories.make_staff(perms=(EXPORT, VIEW_RESTRICTED), language="vi"))
+    text = synthesis_docx_text(client, draft)
+    assert f"[Mật] Điều 2. Danh mục {ARTICLE_MARK}" in text
+    # Its section is in the draft's order, after Điều 1.
+    assert text.index("Điều 1. Phạm vi") < text.index("[Mật] Điều 2.")
+
+    # The report attached to the public draft is built for no one: never marked.
+    public = build_synthesis(DraftPolicyPage.objects.get(pk=draft.pk))
+    labels = [section.heading for section in public.sections]
+    assert not any(ARTICLE_MARK in label for label in labels)
+
+
+# --- The queue's article filter -------------------------------------------------------------
+
+
+def test_the_queue_article_filter_lists_restricted_articles_only_to_those_allowed(client, world):
+    from wagtail_policycomms.permissions import VIEW_COMMENTS
+
+    queue = reverse("wagtailsnippets_wagtail_policycomms_publiccomment:list")
+    params = {"status": "", "draft": world["draft"].pk}
+    client.force_login(factories.make_staff(perms=(VIEW_COMMENTS,)))
+    soup = factories.soup_of(client.get(queue, params))
+    options = {
+        o["value"]: o.get_text(strip=True) for o in soup.select("select[name=article] option")
+    }
+    assert options.get("pub1") == "Điều 1. Phạm vi điều chỉnh"
+    assert "sec1" not in options
+    assert ARTICLE_MARK not in str(soup)
+
+    client.force_login(factories.make_staff(perms=(VIEW_COMMENTS, VIEW_RESTRICTED)))
+    soup = factories.soup_of(client.get(queue, params))
+    options = {
+        o["value"]: o.get_text(strip=True) for o in soup.select("select[name=article] option")
+    }
+    assert options["sec1"] == f"[Mật] Điều 2. Danh mục {ARTICLE_MARK}"
+
+
+# --- The admin: staff without the permission do not see restricted content ----------------
+
+
+def page_editor(index, *perms):
+    """Staff who may add, edit and publish pages under ``index`` (Wagtail's page
+    permissions), with ``perms`` besides."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    user = factories.make_staff(perms=perms)
+    group = Group.objects.create(name=f"Biên tập {user.pk}")
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.create(
+            group=group,
+            page=index,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
+    user.groups.add(group)
+    return user
+
+
+def page_views(page):
+    """Every admin view that shows a page's content or its revisions."""
+    revision = page.get_latest_revision() or page.save_revision()
+    return [
+        reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        reverse("wagtailadmin_pages:view_draft", args=[page.pk]),
+        reverse("wagtailadmin_pages:preview_on_edit", args=[page.pk]),
+        reverse("wagtailadmin_pages:history", args=[page.pk]),
+        reverse("wagtailadmin_pages:revisions_view", args=[page.pk, revision.pk]),
+        reverse("wagtailadmin_pages:revisions_compare", args=[page.pk, revision.pk, "latest"]),
+        reverse("wagtailadmin_pages:revisions_revert", args=[page.pk, revision.pk]),
+        reverse("wagtailadmin_pages:delete", args=[page.pk]),
+        reverse("wagtailadmin_pages:move", args=[page.pk]),
+        reverse("wagtailadmin_pages:copy", args=[page.pk]),
+        reverse("wagtailadmin_pages:usage", args=[page.pk]),
+    ]
+
+
+def assert_refused(client, urls):
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (302, 403), (url, response.status_code)
+        if response.status_code == 302:
+            assert response["Location"] == reverse("wagtailadmin_home"), url
+        text = response.content.decode()
+        for mark in MARKS:
+            assert mark not in text, (url, mark)
+
+
+def test_drafts_with_restricted_content_are_out_of_reach_of_staff_without_the_permission(
+    client, index, world
+):
+    draft = DraftPolicyPage.objects.get(pk=world["draft"].pk)  # a restricted article
+    secret = DraftPolicyPage.objects.get(pk=world["secret_draft"].pk)  # restricted as a whole
+    # Only a restricted document.
+    with_document = factories.make_draft(index, title="Dự thảo có phụ lục mật")
+    document = factories.make_document("Phụ lục", "phu-luc-2.pdf")
+    with_document.related_documents.add(
+        DraftPolicyDocument(document=document, kind="other", classification="mat")
+    )
+    with_document.save_revision().publish()
+    plain = factories.make_draft(index, title="Dự thảo công khai")
+
+    from wagtail_policycomms.restricted import restricted_drafts
+
+    # The rule a listing reads, in one query, from the drafts as saved.
+    assert set(restricted_drafts().values_list("pk", flat=True)) == {
+        draft.pk,
+        secret.pk,
+        with_document.pk,
+    }
+    client.force_login(page_editor(index))
+    for page in (draft, secret, with_document):
+        assert_refused(client, page_views(page))
+    # The explorer offers no action on them; it does on the public draft.
+    explorer = client.get(reverse("wagtailadmin_explore", args=[index.pk])).content.decode()
+    for page in (draft, with_document):
+        assert page.title in explorer
+        assert reverse("wagtailadmin_pages:edit", args=[page.pk]) not in explorer
+    assert reverse("wagtailadmin_pages:edit", args=[plain.pk]) in explorer
+    # The same staff edit a draft with nothing restricted: the test can fail.
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[plain.pk]))
+    assert response.status_code == 200
+    # The page editor's preview of the editor's own form data is refused too.
+    response = client.post(
+        reverse("wagtailadmin_pages:preview_on_edit", args=[draft.pk]),
+        editor_form_data(draft, articles=[("pub1", "Điều 1", "Phạm vi điều chỉnh", "")]),
+    )
+    assert response.status_code in (302, 403)
+
+    client.force_login(page_editor(index, VIEW_RESTRICTED))
+    for page in (draft, secret, with_document):
+        response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+        assert response.status_code == 200, page
+    assert (
+        ARTICLE_MARK
+        in client.get(reverse("wagtailadmin_pages:edit", args=[draft.pk])).content.decode()
+    )
+
+
+def test_drafts_restricted_as_a_whole_are_not_listed_without_the_permission(client, index, world):
+    secret = world["secret_draft"]
+    listings = [
+        reverse("wagtailadmin_explore", args=[index.pk]),
+        reverse("wagtailadmin_explore", args=[index.pk]) + f"?q={DRAFT_MARK}",
+        reverse("wagtailadmin_explore", args=[secret.pk]),  # its rounds
+        reverse("wagtailadmin_choose_page_child", args=[index.pk]),
+        reverse("wagtailadmin_choose_page_child", args=[secret.pk]),
+        reverse("wagtailadmin_choose_page") + f"?q={DRAFT_MARK}",
+        f"/admin/api/main/pages/?child_of={index.pk}&for_explorer=1",
+        f"/admin/api/main/pages/?child_of={secret.pk}&for_explorer=1",
+    ]
+    client.force_login(page_editor(index))
+    for url in listings:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.content.decode()
+        # A search echoes its words, a draft's own listing its title (only by its address):
+        # neither the draft's title in a list nor its rounds' titles.
+        if "q=" in url or url in (listings[2], listings[4], listings[7]):
+            assert f"Dự thảo {DRAFT_MARK}</a>" not in text, url
+            assert f"Lấy ý kiến {DRAFT_MARK}" not in text, url
+        else:
+            assert DRAFT_MARK not in text, url
+    # The draft holding only a restricted article is listed (its content is not).
+    explorer = client.get(listings[0]).content.decode()
+    assert world["draft"].title in explorer
+    assert ARTICLE_MARK not in explorer
+
+    client.force_login(page_editor(index, VIEW_RESTRICTED))
+    assert DRAFT_MARK in client.get(listings[0]).content.decode()
+    assert DRAFT_MARK in client.get(listings[3]).content.decode()
+
+
+def test_the_explorer_reads_restricted_drafts_in_one_query(client, index, world):
+    """Whether a row holds restricted content is one query for the listing, not one a row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(page_editor(index))
+    url = reverse("wagtailadmin_explore", args=[index.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    for n in range(4):
+        factories.make_draft(
+            index,
+            articles=[restricted_article("Điều 1", "Mật", "<p>Mật</p>", f"x{n}")],
+        )
+    with CaptureQueriesContext(connection) as after:
+        text = client.get(url).content.decode()
+    assert text.count("Dự thảo") > 4
+    assert len(after.captured_queries) == len(before.captured_queries)
+
+
+# --- Documents linked from the text of restricted articles and drafts ----------------------
+
+
+def linking(document, text="Phụ lục"):
+    return f'<p>Xem <a linktype="document" id="{document.pk}">{text}</a>.</p>'
+
+
+def test_a_document_linked_only_from_restricted_text_is_not_served(client, index):
+    only_secret_article = factories.make_document("Phụ lục mật", "phu-luc-a.pdf")
+    only_secret_draft = factories.make_document("Phụ lục dự thảo mật", "phu-luc-b.pdf")
+    also_public = factories.make_document("Phụ lục chung", "phu-luc-c.pdf")
+    public_only = factories.make_document("Tờ trình", "to-trinh-d.pdf")
+    factories.make_draft(
+        index,
+        articles=[
+            factories.article("Điều 1", "Công khai", linking(also_public), block_id="pub1"),
+            factories.article("Điều 2", "Công khai", linking(public_only), block_id="pub2"),
+            restricted_article(
+                "Điều 3",
+                "Mật",
+                linking(only_secret_article) + linking(also_public),
+                "sec1",
+            ),
+        ],
+    )
+    factories.make_draft(
+        index,
+        classification="mat",
+        articles=[factories.article("Điều 1", "Toàn văn mật", linking(only_secret_draft))],
+    )
+    from wagtail.models import ReferenceIndex
+
+    assert ReferenceIndex.get_references_to(only_secret_article).exists()  # indexed
+    assert client.get(only_secret_article.url).status_code == 403
+    assert client.get(only_secret_draft.url).status_code == 403
+    assert client.get(also_public.url).status_code == 200
+    assert client.get(public_only.url).status_code == 200
+
+    client.force_login(factories.make_staff(perms=(VIEW_RESTRICTED,)))
+    assert client.get(only_secret_article.url).status_code == 200
+    assert client.get(only_secret_draft.url).status_code == 200
+
+
+def test_serving_a_document_reads_its_references_in_a_few_queries(client, index):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    document = factories.make_document("Phụ lục", "phu-luc-e.pdf")
+    for n in range(5):
+        factories.make_draft(
+            index,
+            articles=[restricted_article("Điều 1", "Mật", linking(document), f"s{n}")],
+        )
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(document.url).status_code == 403
+    ours = [q["sql"] for q in queries.captured_queries if "reference" in q["sql"].lower()]
+    assert len(ours) == 1
+    drafts = [q["sql"] for q in queries.captured_queries if "draftpolicypage" in q["sql"].lower()]
+    assert len(drafts) <= 2  # the listed documents' rule, then the drafts linking it

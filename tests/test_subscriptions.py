@@ -438,3 +438,54 @@ def test_index_and_consultation_pages_link_to_the_form(client, index, policy):
     for page in (index, consultation):
         html = client.get(page.url).content.decode()
         assert f'href="{SUBSCRIBE_URL}"' in html, page
+
+
+# --- The privacy notice a subscription consented to ---------------------------------------------
+
+
+def test_a_subscription_records_the_privacy_notice_the_person_saw(client, post_subscribe):
+    import io
+    import json
+
+    import openpyxl
+
+    from wagtail_policycomms.models import DataSubjectRequest, RequestKind
+    from wagtail_policycomms.permissions import HANDLE_DATA_REQUESTS
+
+    factories.site_settings(privacy_notice="Thông báo xử lý dữ liệu cá nhân, bản 1.")
+    # The form shows that version, as the comment form does, and links to it.
+    page = factories.soup_of(client.get(SUBSCRIBE_URL, HTTP_ACCEPT_LANGUAGE="vi"))
+    notice = page.select_one("#privacy-notice")
+    assert notice["data-notice-version"] == "1"
+    assert "bản 1." in notice.get_text()
+    assert "chỉ để gửi thư khi một đợt lấy ý kiến bắt đầu" in notice.get_text()  # what it keeps
+    assert notice.select_one(".pc-privacy-notice-link a")["href"] == "/policycomms/privacy/1/"
+    assert page.select_one(".pc-consent input[name=consent]") is not None
+    post_subscribe()
+    assert Subscription.objects.get().consent_notice_version == "1"
+
+    # Subscribing again before confirming: the person saw the notice of today.
+    factories.site_settings(privacy_notice="Thông báo xử lý dữ liệu cá nhân, bản 2.")
+    post_subscribe(form_token=factories.form_token())
+    subscription = Subscription.objects.get()
+    assert subscription.consent_notice_version == "2"
+
+    # Confirmed, it keeps the notice its owner confirmed, whoever types the address again.
+    client.post(path_of(confirm_link(mail.outbox[-1])))
+    factories.site_settings(privacy_notice="Thông báo xử lý dữ liệu cá nhân, bản 3.")
+    post_subscribe(form_token=factories.form_token())
+    assert Subscription.objects.get().consent_notice_version == "2"
+
+    # The person's data export says so.
+    data_request = DataSubjectRequest.objects.create(email=EMAIL, kind=RequestKind.ACCESS)
+    client.force_login(factories.make_staff(perms=(HANDLE_DATA_REQUESTS,)))
+    admin = "wagtail_policycomms_admin:data_request_export"
+    response = client.get(reverse(admin, args=[data_request.pk, "json"]))
+    assert response.status_code == 200
+    (exported,) = json.loads(response.content.decode("utf-8"))["subscriptions"]
+    assert exported["consent_notice_version"] == "2"
+    response = client.get(reverse(admin, args=[data_request.pk, "xlsx"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[1]
+    heading, row = list(sheet.iter_rows(values_only=True))
+    assert heading[-1] == "Privacy notice version"
+    assert row[0] == EMAIL and row[-1] == "2"

@@ -13,7 +13,7 @@ from django.urls import path
 
 from .reports.views import AssignmentsByUnitReportView, ComplianceReportView, JusticeReportView
 from .synthesis.views import SynthesisView, attach_synthesis_view, download_synthesis
-from .views import answers, data_requests, export_jobs
+from .views import answers, campaigns, data_requests, export_jobs, outcome
 
 app_name = "wagtail_policycomms_admin"
 
@@ -38,6 +38,29 @@ urlpatterns = [
         "data-requests/<int:pk>/anonymise/",
         data_requests.AnonymiseView.as_view(),
         name="data_request_anonymise",
+    ),
+    # Campaigns of near-identical comments (views.campaigns).
+    path("campaigns/", campaigns.CampaignIndexView.as_view(), name="campaigns"),
+    path(
+        "campaigns/results/",
+        campaigns.CampaignIndexView.as_view(results_only=True),
+        name="campaigns_results",
+    ),
+    path("campaigns/<int:campaign_pk>/", campaigns.CampaignView.as_view(), name="campaign"),
+    path(
+        "campaigns/<int:campaign_pk>/answer/",
+        campaigns.CampaignAnswerView.as_view(),
+        name="campaign_answer",
+    ),
+    path(
+        "campaigns/<int:campaign_pk>/split/",
+        campaigns.CampaignSplitView.as_view(),
+        name="campaign_split",
+    ),
+    path(
+        "campaigns/<int:campaign_pk>/<slug:action>/",
+        campaigns.CampaignModerateView.as_view(),
+        name="campaign_moderate",
     ),
     # Official answers and themes (views.answers).
     path("answer/<int:comment_pk>/", answers.AnswerCommentView.as_view(), name="answer_comment"),
@@ -65,6 +88,10 @@ urlpatterns = [
         download_synthesis,
         name="synthesis_download",
     ),
+    # A closed round's public outcome page (views.outcome).
+    path("outcome/<int:pk>/", outcome.OutcomeView.as_view(), name="outcome"),
+    path("outcome/<int:pk>/publish/", outcome.publish_outcome_view, name="outcome_publish"),
+    path("outcome/<int:pk>/withdraw/", outcome.withdraw_outcome_view, name="outcome_withdraw"),
     # Large exports written by the tasks worker (views.export_jobs).
     path("exports/", export_jobs.ExportJobListView.as_view(), name="export_jobs"),
     path("exports/<uuid:pk>/", export_jobs.ExportJobView.as_view(), name="export_job"),

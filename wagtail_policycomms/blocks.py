@@ -7,7 +7,14 @@ keeps stable across revisions. Nothing here derives an id from a position.
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from .restricted import CLASSIFICATION_HELP, RESTRICTED_ARTICLE, Classification, is_restricted
+from .restricted import (
+    CLASSIFICATION_HELP,
+    RESTRICTED_ARTICLE,
+    Classification,
+    hides_restricted,
+    is_restricted,
+    marked_label,
+)
 
 #: How an article is named: "Điều 1. Phạm vi điều chỉnh". Also the admin's block
 #: label (Wagtail's ``label_format``), so the editor sees what the public sees.
@@ -104,17 +111,30 @@ class ArticleLabels:
 
     A restricted article (``restricted.is_restricted``) reads as ``RESTRICTED_ARTICLE``,
     never its heading nor the comment's snapshot, and is not "in the draft", unless
-    ``hide_restricted=False`` (staff allowed to view restricted content).
+    ``hide_restricted=False`` (staff allowed to view restricted content): then it reads
+    after its mark, "[Mật] Điều 5. …" (``restricted.marked_label``), in ``current`` too.
+    ``for_user`` decides ``hide_restricted`` for a user (``restricted.hides_restricted``).
     """
 
-    def __init__(self, articles, *, changed=None, removed=None, hide_restricted=True):
+    def __init__(
+        self, articles, *, changed=None, removed=None, hide_restricted=True, for_user=False
+    ):
+        if for_user is not False:
+            hide_restricted = hides_restricted(for_user)
         articles = None if articles is None else list(articles)
-        self.restricted = (
-            {block.id for block in articles if is_restricted(block)}
-            if hide_restricted and articles is not None
-            else set()
+        levels = (
+            {}
+            if articles is None
+            else {
+                block.id: block.value["classification"]
+                for block in articles
+                if is_restricted(block)
+            }
         )
-        self.current = (
+        self.restricted = set(levels) if hide_restricted else set()
+        # Shown restricted articles: their mark, put before the label once it is worded.
+        self.marks = {} if hide_restricted else levels
+        self.plain = (
             None
             if articles is None
             else {
@@ -123,19 +143,42 @@ class ArticleLabels:
                 if block.id not in self.restricted
             }
         )
+        self.current = (
+            None
+            if self.plain is None
+            else {
+                article_id: self._marked(article_id, label)
+                for article_id, label in self.plain.items()
+            }
+        )
         self.changed = str(changed or CHANGED_WORDING)
         self.removed = str(removed or REMOVED_WORDING)
         self.restricted_label = str(RESTRICTED_ARTICLE)
         self._labels = {}
 
+    def _marked(self, article_id, label):
+        level = self.marks.get(article_id)
+        return label if level is None else marked_label(level, label)
+
     @classmethod
-    def of_draft(cls, draft, **wordings):
+    def of_draft(cls, draft, **options):
         """The labels of ``draft``'s live text (the page's own row: its latest published
         revision); ``None`` gives a draft not known."""
-        return cls(None if draft is None else draft.articles, **wordings)
+        return cls(None if draft is None else draft.articles, **options)
+
+    def choices(self):
+        """``(block id, label)`` of the draft's articles a reader may see, in order."""
+        return list((self.current or {}).items())
 
     def __contains__(self, article_id):
         return self.current is not None and article_id in self.current
+
+    def snapshot(self, article_id, snapshot):
+        """The label a comment stored when it was sent, as this reader may read it: a
+        restricted article's, hidden or marked, like ``label``."""
+        if article_id in self.restricted:
+            return self.restricted_label
+        return self._marked(article_id, snapshot) if snapshot else snapshot
 
     def label(self, article_id, snapshot=""):
         """``comment_article_label`` for a comment of this draft."""
@@ -145,13 +188,16 @@ class ArticleLabels:
         try:
             return self._labels[key]
         except KeyError:
-            label = self._labels[key] = comment_article_label(
-                article_id, snapshot, self.current, changed=self.changed, removed=self.removed
+            label = self._labels[key] = self._marked(
+                article_id,
+                comment_article_label(
+                    article_id, snapshot, self.plain, changed=self.changed, removed=self.removed
+                ),
             )
             return label
 
 
-def article_labels_for(consultations, known=None, *, hide_restricted=True):
+def article_labels_for(consultations, known=None, *, hide_restricted=True, for_user=False):
     """``{consultation id: ArticleLabels}`` for ``consultations`` (instances with their
     ``path``), their drafts read in one query (none for those already in ``known``, a
     dict this fills: keep it for a request or an export). ``hide_restricted=False``
@@ -169,5 +215,7 @@ def article_labels_for(consultations, known=None, *, hide_restricted=True):
             )
         }
         for pk, path in missing.items():
-            known[pk] = ArticleLabels.of_draft(drafts.get(path), hide_restricted=hide_restricted)
+            known[pk] = ArticleLabels.of_draft(
+                drafts.get(path), hide_restricted=hide_restricted, for_user=for_user
+            )
     return known

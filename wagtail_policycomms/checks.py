@@ -47,7 +47,52 @@ def check_setup(app_configs, **kwargs):
         )
     errors.extend(check_settings())
     errors.extend(check_rate_limit_cache())
+    errors.extend(check_document_serving())
     return errors
+
+
+def _has_local_path(storage):
+    try:
+        storage.path("documents/x")
+    except NotImplementedError:
+        return False
+    return True
+
+
+def check_document_serving():
+    """W003: restricted documents (``restricted``) are refused by Wagtail's serve view
+    (``before_serve_document``). Linked straight to the storage ("direct"), their files
+    never pass through it; redirected to a storage whose URLs are public (no signed,
+    expiring URLs), anyone given the storage URL keeps it."""
+    from wagtail.documents import get_document_model
+
+    method = getattr(settings, "WAGTAILDOCS_SERVE_METHOD", None)
+    storage = get_document_model()._meta.get_field("file").storage
+    if method is None:  # Wagtail's default: redirect for a storage without local files
+        method = "serve_view" if _has_local_path(storage) else "redirect"
+    if method == "direct":
+        reason = (
+            'WAGTAILDOCS_SERVE_METHOD is "direct": document links point at the storage, so '
+            "restricted documents (state secrets) cannot be refused to the public."
+        )
+    elif method == "redirect" and (
+        getattr(storage, "querystring_auth", True) is False
+        or getattr(storage, "default_acl", None) in ("public-read", "public-read-write")
+    ):
+        reason = (
+            "Documents are redirected to a storage whose URLs are public: a restricted "
+            "document's storage URL, once given, can be read by anyone."
+        )
+    else:
+        return []
+    return [
+        checks.Warning(
+            reason,
+            hint='Set WAGTAILDOCS_SERVE_METHOD = "serve_view", or "redirect" to private '
+            "storage with signed, expiring URLs (see the restricted content guide).",
+            id="wagtail_policycomms.W003",
+        )
+    ]
 
 
 def check_rate_limit_cache():

@@ -45,6 +45,11 @@ DEFAULTS = {
     # beyond this many, "Older comments" links continue from the last comment
     # shown, which costs the same at any depth (an OFFSET reads every skipped row).
     "COMMENTS_NUMBERED_PAGES": 10,
+    # "What changed and why" (the draft's changes/ page) shows, beside each changed
+    # article, at most this many of the earlier round's comments on it (accepted ones
+    # first) and links to the full list: the page stays short and costs the same
+    # handful of queries whatever the number of comments.
+    "CHANGES_COMMENTS_PER_ARTICLE": 5,
     # Comment counts (the consultation page's received/published, the index page,
     # the dashboard) are cached this many seconds in the "default" cache. Moderation
     # and new comments update them at once; other writers (bulk loads, deletions)
@@ -55,6 +60,15 @@ DEFAULTS = {
     # committed before the next: no lock is held for minutes, and an interrupted pass
     # is finished by running the same action again.
     "MODERATION_BATCH_SIZE": 2000,
+    # Near-duplicate campaigns (docs/campaigns.md): a new comment joins a campaign when
+    # the estimated Jaccard similarity of its word pairs with the campaign's
+    # representative is at least this (0 to 1; 1.0 would accept only identical word
+    # pairs). 0.45 was chosen by measurement on generated campaign letters: variants of
+    # one letter (words swapped, a name and a sentence appended) score 0.45 to 0.8
+    # with each other, distinct comments on the same subject rarely above 0.3. Lower
+    # gathers more loosely edited copies and more unrelated comments; None turns the
+    # grouping of new comments off.
+    "CAMPAIGN_SIMILARITY": 0.45,
     # Prefix of receipt codes such as GY-2026-000123 ("góp ý").
     "RECEIPT_PREFIX": "GY",
     # Attachments: how many, how large (MB each) and which kinds. Kinds are checked

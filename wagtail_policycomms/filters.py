@@ -27,13 +27,14 @@ from taggit.models import Tag
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
-from .blocks import article_label
+from .blocks import ArticleLabels
 from .conf import local_zone
 from .models import (
     AnswerState,
     Assignment,
     AssignmentCategory,
     AssignmentStatus,
+    Campaign,
     CommentAttachment,
     CommenterType,
     CommentStatus,
@@ -54,6 +55,8 @@ DEFAULT_STATUS = CommentStatus.PENDING
 WHOLE_DRAFT = "-"
 #: How many of the largest duplicate groups the group filter offers.
 GROUP_CHOICES = 20
+#: Values of the queue's campaign filter besides a campaign's id.
+IN_CAMPAIGN, NO_CAMPAIGN = "any", "none"
 #: Choices of the assignments' "due within" filter, in days.
 DUE_WITHIN_CHOICES = (7, 14, 30)
 #: Treebeard's path step: a page's parent has the path minus its last step.
@@ -269,11 +272,29 @@ class PublicCommentFilterSet(CommentScopeFilterSet):
             "or open a group from the duplicate groups page."
         ),
     )
+    campaign = LenientChoiceFilter(
+        label=_("Campaign"),
+        method="filter_campaign",
+        choices=[],
+        help_text=_(
+            "Near-identical comments grouped as one campaign. Open a campaign from the "
+            "campaigns page to list its members."
+        ),
+    )
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["article"].extra["choices"] = self.article_choices()
         self.filters["group"].extra["choices"] = self.group_choices()
+        self.filters["campaign"].extra["choices"] = self.campaign_choices()
+
+    def campaign_choices(self):
+        """In one, in none, and the campaign asked for under its number (no query)."""
+        choices = [(IN_CAMPAIGN, _("In a campaign")), (NO_CAMPAIGN, _("Not in a campaign"))]
+        asked = self._chosen("campaign")
+        if asked and asked.isdigit():
+            choices.append((asked, _("Campaign %(id)s") % {"id": asked}))
+        return choices
 
     def _chosen(self, name):
         return (self.data or {}).get(name) or None
@@ -308,11 +329,14 @@ class PublicCommentFilterSet(CommentScopeFilterSet):
         comments (a DISTINCT over a million comments cost half a second a page).
 
         With no draft chosen, only the article asked for is offered, under its id, so
-        the form shows it; ``LenientChoiceField`` accepts any other value."""
+        the form shows it; ``LenientChoiceField`` accepts any other value. Restricted
+        articles are offered, marked, only to staff who may view restricted content
+        (``blocks.ArticleLabels``)."""
         choices = [(WHOLE_DRAFT, _("Whole draft"))]
         draft = self._chosen_draft()
         if draft is not None:
-            choices += [(block.id, article_label(block)) for block in draft.articles]
+            user = getattr(self.request, "user", None)
+            choices += ArticleLabels(draft.articles, for_user=user).choices()
         asked = self._chosen("article")
         if asked and asked not in dict(choices):
             choices.append((asked, asked))
@@ -432,6 +456,16 @@ class PublicCommentFilterSet(CommentScopeFilterSet):
             else queryset.filter(group_size=1)
         )
 
+    def filter_campaign(self, queryset, name, value):
+        """On the ``campaign`` foreign key's index; an unknown value filters nothing."""
+        if value == IN_CAMPAIGN:
+            return queryset.filter(campaign__isnull=False)
+        if value == NO_CAMPAIGN:
+            return queryset.filter(campaign__isnull=True)
+        if value and str(value).isdigit():
+            return queryset.filter(campaign_id=int(value))
+        return queryset
+
     def filter_group(self, queryset, name, value):
         if not value or not str(value).isdigit():
             return queryset
@@ -472,6 +506,14 @@ class CommentGroupFilterSet(CommentScopeFilterSet):
     def filter_min_size(self, queryset, name, value):
         # Applied by the view after grouping (a HAVING clause).
         return queryset
+
+
+class CampaignFilterSet(CommentScopeFilterSet):
+    """The campaigns view: campaigns of one consultation or of one draft's rounds."""
+
+    class Meta:
+        model = Campaign
+        fields = []
 
 
 # --- The plan's assignments ------------------------------------------------------------------

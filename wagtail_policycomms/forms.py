@@ -343,6 +343,17 @@ class ManyModerationForm(ModerationForm):
         return self.cleaned_data.get("seen_statuses") or None
 
 
+class VersionsForm(forms.Form):
+    """Public: the two published versions of a draft that "What changed and why" compares
+    (``changes``); the choices are the draft's published versions, oldest first."""
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(version.revision_id), version.label) for version in versions]
+        self.fields["from"] = forms.ChoiceField(label=_("Earlier version"), choices=choices)
+        self.fields["to"] = forms.ChoiceField(label=_("Later version"), choices=choices)
+
+
 # --- Staff: answers and themes ----------------------------------------------------------------
 
 
@@ -359,6 +370,14 @@ class AnswerForm(forms.Form):
         ),
     )
     answering_unit = forms.ModelChoiceField(label=_("Answering unit"), queryset=None)
+    implemented_in_article = forms.ChoiceField(
+        label=_("Implemented in article"),
+        required=False,
+        help_text=_(
+            "Optional: the article of the revised draft that carries out this answer. "
+            "Shown beside the answer on the public pages."
+        ),
+    )
     separate = forms.BooleanField(
         label=_("Answer this comment separately"),
         required=False,
@@ -368,9 +387,11 @@ class AnswerForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, units, allow_separate=False, **kwargs):
+    def __init__(self, *args, units, allow_separate=False, articles=(), **kwargs):
+        """``articles``: (block id, label) of the draft's latest version's articles."""
         super().__init__(*args, **kwargs)
         self.fields["answering_unit"].queryset = units
+        self.fields["implemented_in_article"].choices = [("", _("No article")), *articles]
         if not allow_separate:
             del self.fields["separate"]
 

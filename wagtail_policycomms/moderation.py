@@ -28,6 +28,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from .conf import policycomms_settings
+from .formats import format_staff_datetime
 from .models import (
     CommentResponse,
     CommentStatus,
@@ -73,9 +74,14 @@ LOG_ACTIONS = {
     "answer_unpublish": "wagtail_policycomms.answer_unpublish",
     "export": "wagtail_policycomms.export",
     "synthesis": "wagtail_policycomms.synthesis",
+    # The public outcome page of a closed round, published or withdrawn (issue 15).
+    "outcome_publish": "wagtail_policycomms.outcome_publish",
+    "outcome_withdraw": "wagtail_policycomms.outcome_withdraw",
     # The commenter was emailed (they asked to be, ``notifications.comment_updates``).
     "notify_published": "wagtail_policycomms.notify_published",
     "notify_answered": "wagtail_policycomms.notify_answered",
+    # A moderator took comments out of their near-duplicate campaign (issue 15).
+    "campaign_split": "wagtail_policycomms.campaign_split",
 }
 
 
@@ -242,12 +248,47 @@ def moderate_one(comment, action, user, *, seen_status, reason="", note=""):
     return outcome
 
 
+def split_from_campaign(comments, user):
+    """Take the comments of a queryset out of their campaigns, audited.
+
+    Through ``campaigns.membership.detach`` (sizes lowered with ``F()``, a new
+    representative where the old one left, a campaign of fewer than two deleted). Like
+    every moderation action: the comments taken out are stamped with one action id and
+    each gets an audit entry, all sharing that id (one action in Wagtail's history).
+    Comments in no campaign are left alone. Returns ``{campaign id: members taken out}``.
+    """
+    from .campaigns import membership
+
+    action_id = uuid.uuid4()
+    with transaction.atomic():
+        removed = membership.detach(comments, last_action=action_id)
+        if removed:
+            _log(
+                _stamped(action_id),
+                LOG_ACTIONS["campaign_split"],
+                user=user,
+                data={"campaigns": sorted(removed)},
+            )
+    return removed
+
+
 # --- Answers ------------------------------------------------------------------------------
 
 
-def answer(comments, user, *, disposition, text, answering_unit, response=None):
+def answer(
+    comments,
+    user,
+    *,
+    disposition,
+    text,
+    answering_unit,
+    response=None,
+    implemented_in_article=None,
+):
     """Record one answer for comments of one consultation, replacing any earlier one.
 
+    ``implemented_in_article``: the block id of the revised draft's article that carries
+    the answer out ("" for none; None leaves an existing answer's as it is).
     Returns the CommentResponse. The comments keep their moderation status.
     """
     consultation_ids = set(
@@ -264,11 +305,14 @@ def answer(comments, user, *, disposition, text, answering_unit, response=None):
                 text=text,
                 answering_unit=answering_unit,
                 created_by=user,
+                implemented_in_article=implemented_in_article or "",
             )
         else:
             response.disposition = disposition
             response.text = text
             response.answering_unit = answering_unit
+            if implemented_in_article is not None:
+                response.implemented_in_article = implemented_in_article
             response.save()
         comments.update(response=response, last_action=action_id)
         counts.answers_changed()
@@ -313,6 +357,63 @@ def set_answer_published(response, user, published):
             )
     response.refresh_from_db()
     return response
+
+
+# --- The outcome page of a closed round ------------------------------------------------------
+
+
+class OutcomeRefused(Exception):
+    """The outcome page cannot be published: the round is not closed."""
+
+
+def publish_outcome(consultation, user):
+    """Publish the round's outcome page ("Kết quả lấy ý kiến"), audited on the page.
+
+    Only a closed round has an outcome: an open or upcoming round raises
+    ``OutcomeRefused`` with a message for the moderator. The only writer of
+    ``outcome_published_at`` / ``_by``: one UPDATE (no page revision, which an editor's
+    later publication would not carry back, see ``with_content_json``). Publishing an
+    outcome already published changes nothing and returns False.
+    """
+    from .models import ConsultationPage, ConsultationStatus
+
+    now = timezone.now()
+    if consultation.status_at(now) != ConsultationStatus.CLOSED:
+        raise OutcomeRefused(
+            _(
+                "The outcome of a consultation can be published only once it has closed: "
+                "this one closes on %(date)s."
+            )
+            % {"date": format_staff_datetime(consultation.closes_at)}
+        )
+    with transaction.atomic():
+        changed = ConsultationPage.objects.filter(
+            pk=consultation.pk, outcome_published_at__isnull=True
+        ).update(outcome_published_at=now, outcome_published_by=user)
+        if changed:
+            PageLogEntry.objects.log_action(
+                consultation, LOG_ACTIONS["outcome_publish"], user=user, uuid=uuid.uuid4()
+            )
+    consultation.outcome_published_at = ConsultationPage.objects.values_list(
+        "outcome_published_at", flat=True
+    ).get(pk=consultation.pk)
+    return bool(changed)
+
+
+def withdraw_outcome(consultation, user):
+    """Take the outcome page down (it answers 404 again), audited; False if it was not up."""
+    from .models import ConsultationPage
+
+    with transaction.atomic():
+        changed = ConsultationPage.objects.filter(
+            pk=consultation.pk, outcome_published_at__isnull=False
+        ).update(outcome_published_at=None, outcome_published_by=None)
+        if changed:
+            PageLogEntry.objects.log_action(
+                consultation, LOG_ACTIONS["outcome_withdraw"], user=user, uuid=uuid.uuid4()
+            )
+    consultation.outcome_published_at = None
+    return bool(changed)
 
 
 # --- Emails to commenters who asked for them -------------------------------------------------
@@ -567,6 +668,12 @@ SIMPLE = {
     "notify_answered": (
         _("Email the commenter: comment answered"),
         _("Commenter emailed: comment answered"),
+    ),
+    "outcome_publish": (_("Publish the outcome page"), _("Outcome page published")),
+    "outcome_withdraw": (_("Withdraw the outcome page"), _("Outcome page withdrawn")),
+    "campaign_split": (
+        _("Split comment out of its campaign"),
+        _("Comment split out of its campaign"),
     ),
 }
 

@@ -159,3 +159,19 @@ def moderate_group(comment_id, action, user_id, *, expected=None, reason="", not
         batch_size=policycomms_settings.MODERATION_BATCH_SIZE,
     )
     return {"changed": outcome.changed, "skipped": outcome.skipped}
+
+
+@task()
+def moderate_campaign(campaign_id, action, user_id, *, expected=None, reason="", note=""):
+    """Moderate every member of a near-duplicate campaign, a batch at a time, as
+    ``moderate_group`` does for a duplicate group (``views.campaigns``)."""
+    outcome = moderation.moderate(
+        PublicComment.objects.filter(campaign_id=campaign_id),
+        action,
+        get_user_model().objects.get(pk=user_id),
+        expected=expected,
+        reason=reason,
+        note=note,
+        batch_size=policycomms_settings.MODERATION_BATCH_SIZE,
+    )
+    return {"changed": outcome.changed, "skipped": outcome.skipped}

@@ -18,8 +18,14 @@ from .reports.views import (
     JusticeReportView,
     ReportMenuItem,
 )
-from .restricted import apply_restrictions, refuse_publishing, refuse_serving_document
-from .views import dashboard, pages
+from .restricted import (
+    apply_restrictions,
+    hide_restricted_chosen_pages,
+    hide_restricted_pages,
+    refuse_publishing,
+    refuse_serving_document,
+)
+from .views import dashboard, outcome, pages
 from .views.assignments import refuse_deleting_plans_in_use
 from .views.bulk_actions import BULK_ACTIONS
 from .views.comments import refuse_comment_deletion
@@ -48,6 +54,8 @@ hooks.register("after_create_page", pages.warn_short_consultation)  # views.page
 hooks.register("after_edit_page", pages.warn_short_consultation)
 hooks.register("register_page_header_buttons", pages.synthesis_header_buttons)
 hooks.register("register_page_listing_more_buttons", pages.synthesis_listing_buttons)
+hooks.register("register_page_header_buttons", outcome.outcome_header_buttons)  # views.outcome
+hooks.register("register_page_listing_more_buttons", outcome.outcome_listing_buttons)
 hooks.register("before_delete_page", pages.refuse_deleting_pages_with_comments)
 hooks.register("before_bulk_action", pages.refuse_bulk_deleting_pages_with_comments)
 
@@ -55,6 +63,8 @@ hooks.register("before_publish_page", refuse_publishing)  # restricted
 hooks.register("after_edit_page", apply_restrictions)
 hooks.register("after_create_page", apply_restrictions)
 hooks.register("before_serve_document", refuse_serving_document)
+hooks.register("construct_explorer_page_queryset", hide_restricted_pages)
+hooks.register("construct_page_chooser_queryset", hide_restricted_chosen_pages)
 
 hooks.register("construct_homepage_panels", dashboard.add_moderation_panel)  # views.dashboard
 hooks.register("construct_homepage_panels", dashboard.add_plan_panels)

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import axe_report, labelled, screenshot, t
-from wagtail_policycomms.models import PublicComment
+from wagtail_policycomms.models import DraftPolicyPage, PublicComment
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,6 +39,17 @@ def test_public_pages_have_no_axe_violations(page, portal):
     assert PublicComment.objects.published().filter(consultation=closed).exists()
     page.goto(closed.get_url())
     check("consultation closed, with published comments")
+
+    # Its outcome page, published by the demo's moderator: charts and their tables.
+    page.goto(f"{closed.get_url()}outcome/")
+    expect(page.locator("figure.pc-chart svg[role=img]").first).to_be_visible()
+    check("outcome of the consultation")
+
+    # "What changed and why": the demo's draft revised between its two rounds.
+    revised = DraftPolicyPage.objects.get(slug="nghi-quyet-ho-tro-khoi-nghiep-doi-moi-sang-tao")
+    page.goto(f"{revised.get_url()}changes/")
+    expect(page.locator("ins.pc-diff-ins").first).to_be_visible()
+    check("what changed and why")
 
     page.goto(portal.open.get_url())
     screenshot(page, "consultation")

@@ -77,6 +77,10 @@ COMMENT_EXPORT_COLUMNS = (
     Column("duplicate_count", gettext_lazy("Comments with the same text")),
     # Last of the general columns, so the columns before keep their places.
     Column("article_at_comment", gettext_lazy("Article at the time of comment")),
+    # Near-identical comments (issue 15): the campaign's number and its size, read with
+    # the row (``campaign__size`` joined), never counted per row.
+    Column("campaign", gettext_lazy("Campaign")),
+    Column("campaign_size", gettext_lazy("Comments in the campaign")),
     Column("email", gettext_lazy("Email"), personal=True),
     Column("phone", gettext_lazy("Phone"), personal=True),
     Column("address", gettext_lazy("Address"), personal=True),
@@ -107,6 +111,8 @@ FIELDS = (
     "response__disposition",
     "response__text",
     "response__is_published",
+    "campaign_id",
+    "campaign__size",
 )
 #: Read only for users allowed to see personal data.
 PERSONAL_FIELDS = ("email", "phone", "address", "ip_address", "user_agent")
@@ -199,6 +205,7 @@ class CommentRowBuilder:
     def __init__(self, *, with_personal_data, request=None):
         self.with_personal_data = with_personal_data
         self.request = request
+        self.user = getattr(request, "user", None)  # restricted articles: marked or hidden
         self.columns = export_columns(with_personal_data)
         self.count = 0
         self._places = {}  # consultation id -> (consultation title, draft title, draft url)
@@ -233,7 +240,9 @@ class CommentRowBuilder:
             path = consultation.path[: -ConsultationPage.steplen]
             draft = drafts.get(path)
             if path not in labels:
-                labels[path] = ArticleLabels.of_draft(draft, **self.article_wordings)
+                labels[path] = ArticleLabels.of_draft(
+                    draft, **self.article_wordings, for_user=self.user
+                )
             self._articles[consultation.pk] = labels[path]
             url = ""
             if draft is not None:
@@ -249,6 +258,14 @@ class CommentRowBuilder:
         if labels is None:  # the consultation is gone: only the snapshot is known
             return row.article_heading
         return labels.label(row.article_id, row.article_heading)
+
+    def article_snapshot(self, row):
+        """The article as it read when the comment was sent; a restricted one hidden or
+        marked (``ArticleLabels.snapshot``)."""
+        labels = self._articles.get(row.consultation_id)
+        if labels is None:
+            return row.article_heading
+        return labels.snapshot(row.article_id, row.article_heading)
 
     def load_people(self, user_ids):
         missing = {pk for pk in user_ids if pk is not None} - set(self._people)
@@ -308,7 +325,7 @@ class CommentRowBuilder:
             "consultation": consultation,
             "draft_policy": draft,
             "article_heading": self.article_label(row),
-            "article_at_comment": row.article_heading,
+            "article_at_comment": self.article_snapshot(row),
             "article_link": (
                 f"{draft_url}#{article_anchor(row.article_id)}" if row.article_id else ""
             ),
@@ -332,6 +349,8 @@ class CommentRowBuilder:
             "answer_published": self.yes if row.response__is_published else self.no,
             "themes": themes.get(row.pk, ""),
             "duplicate_count": sizes.get((row.consultation_id, row.text_hash), 1),
+            "campaign": row.campaign_id or "",
+            "campaign_size": row.campaign__size or "",
         }
         if self.with_personal_data:
             values.update(

@@ -49,6 +49,8 @@ XLSX_COLUMNS = {
     "answer_published": xlsx.NUMBER,
     "themes": xlsx.SHORT_TEXT,
     "duplicate_count": xlsx.NUMBER,
+    "campaign": xlsx.NUMBER,
+    "campaign_size": xlsx.NUMBER,
     "email": xlsx.SHORT_TEXT,
     "phone": xlsx.CODE,
     "address": xlsx.TEXT,

@@ -1,4 +1,4 @@
-from .campaigns import Campaign
+from .campaigns import Campaign, CampaignBandKey, CommentSignature
 from .channels import CommunicationChannel, channel_labels
 from .comments import (
     PII_FIELDS,
@@ -46,6 +46,8 @@ __all__ = [
     "AssignmentProgress",
     "AssignmentStatus",
     "Campaign",
+    "CampaignBandKey",
+    "CommentSignature",
     "Channel",
     "CommunicationActivity",
     "CommunicationChannel",

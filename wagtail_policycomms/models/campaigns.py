@@ -46,3 +46,53 @@ class Campaign(models.Model):
 
     def __str__(self):
         return _("Campaign %(id)s (%(size)s comments)") % {"id": self.pk, "size": self.size}
+
+
+class CommentSignature(models.Model):
+    """A comment's similarity signature (``campaigns.signature.minhash``), kept so that
+    later comments are compared with it without reading its text again. Written only by
+    ``wagtail_policycomms.campaigns.grouping``; a comment too short for a signature has
+    none."""
+
+    comment = models.OneToOneField(
+        "wagtail_policycomms.PublicComment",
+        verbose_name=_("comment"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="campaign_signature",
+    )
+    #: ``signature.BINS`` unsigned 32-bit values, little-endian (256 bytes).
+    minhash = models.BinaryField(_("signature"))
+
+    class Meta:
+        verbose_name = _("comment signature")
+        verbose_name_plural = _("comment signatures")
+
+    def __str__(self):
+        return str(self.comment_id)
+
+
+class CampaignBandKey(models.Model):
+    """One LSH band key of a comment that later comments are compared with: a campaign's
+    representative and first members, and comments in no campaign. The lookup of a new
+    comment's candidates is one indexed ``key IN (...)`` query; the key includes the
+    consultation, so there is no consultation column to filter on."""
+
+    key = models.BigIntegerField(_("key"))
+    comment = models.ForeignKey(
+        "wagtail_policycomms.PublicComment",
+        verbose_name=_("comment"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("campaign band key")
+        verbose_name_plural = _("campaign band keys")
+        indexes = [
+            # Index-only lookup of the candidates' ids by key.
+            models.Index(fields=["key", "comment"], name="pc_campaign_band_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} → {self.comment_id}"

@@ -17,7 +17,7 @@ from django.db import (
 )
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Substr
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from django.utils.functional import cached_property
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, re_path
 from wagtail.fields import RichTextField
 from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
@@ -130,8 +131,12 @@ def pick_current_round(consultations, moment):
     return None
 
 
-class AbstractConsultationPage(PolicyCommsPageMixin, Page):
-    """One consultation round (đợt lấy ý kiến) on a draft policy."""
+class AbstractConsultationPage(PolicyCommsPageMixin, RoutablePageMixin, Page):
+    """One consultation round (đợt lấy ý kiến) on a draft policy.
+
+    Its sub-URL ``outcome/`` is the round's public outcome page, once a moderator
+    publishes it (``outcome_route``).
+    """
 
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(
@@ -210,6 +215,14 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
         FieldPanel("questions"),
         FieldPanel("how_to_comment"),
         FieldPanel("receiving_unit"),
+        MultiFieldPanel(
+            [FieldPanel("outcome_summary")],
+            heading=_("Outcome of the consultation"),
+            help_text=_(
+                "Shown on the outcome page (“Kết quả lấy ý kiến”) once a moderator "
+                "publishes it, after the round has closed."
+            ),
+        ),
     ]
 
     search_fields = Page.search_fields + [
@@ -226,8 +239,54 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
 
+    def with_content_json(self, content):
+        """A revision's content never changes the draft version recorded for the round
+        (``draft_revision``, set by ``models.drafts.record_draft_revision``)."""
+        obj = super().with_content_json(content)
+        obj.draft_revision_id = self.draft_revision_id
+        # Nor the outcome page's publication: only ``moderation`` writes it, with an
+        # UPDATE, so an editor publishing a revision saved before keeps the page up.
+        obj.outcome_published_at = self.outcome_published_at
+        obj.outcome_published_by_id = self.outcome_published_by_id
+        return obj
+
     def status_at(self, moment):
         return status_at(self.opens_at, self.closes_at, moment)
+
+    # --- The outcome page ---------------------------------------------------------------
+
+    @property
+    def outcome_is_public(self):
+        """The outcome page is served: published by a moderator, and the round closed."""
+        return bool(self.outcome_published_at) and self.status == ConsultationStatus.CLOSED
+
+    def outcome_url(self, request=None):
+        url = self.get_url(request)
+        return f"{url}{self.reverse_subpage('outcome').lstrip('/')}" if url else None
+
+    @re_path(r"^outcome/$", name="outcome")
+    def outcome_route(self, request):
+        """The public outcome page ("Kết quả lấy ý kiến"): 404 until it is published.
+
+        Its figures come from ``views.outcome.outcome_figures``, a fixed number of
+        grouped queries whatever the number of comments.
+        """
+        from ..views.outcome import outcome_figures
+
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        if not self.outcome_is_public:
+            raise Http404
+        draft = self.draft_policy
+        # The page's own context (base template), not the comment form's.
+        context = PolicyCommsPageMixin.get_context(self, request)
+        context.update(
+            draft_policy=draft,
+            outcome=outcome_figures(self, draft),
+        )
+        return TemplateResponse(
+            request, "wagtail_policycomms/pages/consultation_outcome.html", context
+        )
 
     @property
     def status(self):
@@ -295,6 +354,9 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
         from ..views.public import logger, never_cache_private
         from .comments import PublicComment
 
+        view = args[0] if args else kwargs.get("view")
+        if view is not None and getattr(view, "__name__", "") != "index_route":
+            return super().serve(request, *args, **kwargs)  # a sub-URL: ``outcome/``
         if request.method != "POST":
             return never_cache_private(super().serve(request, *args, **kwargs))
 
@@ -332,6 +394,10 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
             logger.warning("Comment not stored on %s: database unavailable", self.pk, exc_info=True)
             return self.render_comment_failure(request, form)
         return self.render_comment_receipt(request, comment)
+
+    def serve_preview(self, request, mode_name):
+        """Wagtail's own preview, through ``serve`` (``RoutablePageMixin``'s skips it)."""
+        return Page.serve_preview(self, request, mode_name)
 
     def store_comment(self, request, form):
         """``process_comment_submission``, tried again while the database is locked.
@@ -378,6 +444,7 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
         ``transaction.on_commit``.
         """
         from .. import antispam, moderation, tasks
+        from ..campaigns import grouping as campaign_grouping
         from ..views.public import receipt_path, verification_path
         from .comments import CommentAttachment, CommentStatus, PublicComment, ReceiptCounter
         from .site_settings import ConsultationSettings
@@ -418,6 +485,7 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
                 for attachment in form.cleaned_attachments:
                     stored = CommentAttachment.from_cleaned(comment, attachment)
                     stored_files.append(stored.file)
+                campaign_grouping.assign(comment)  # a near-duplicate campaign, if any
                 if comment.status == CommentStatus.UNVERIFIED:
                     email_task = tasks.send_verification_email
                     url = request.build_absolute_uri(verification_path(comment))
@@ -513,6 +581,7 @@ class AbstractConsultationPage(PolicyCommsPageMixin, Page):
             draft_policy=draft,
             comment_form=comment_form,
             consultation_settings=ConsultationSettings.for_request(request),
+            outcome_url=self.outcome_url(request) if self.outcome_is_public else None,
             **self.published_comments_context(request, draft),
         )
         return context

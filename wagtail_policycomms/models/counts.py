@@ -200,6 +200,13 @@ def awaiting_answer_counts():
     return _cached(AWAITING_KEY, count)
 
 
+def site_figures(name, count):
+    """A site-wide figure ``count()`` (the moderators' charts, ``views.dashboard``), kept
+    under ``name`` for ``COUNTS_CACHE_SECONDS``. Not forgotten by moderation: right
+    within that time, so a warm dashboard reads no comment."""
+    return _cached(f"{PREFIX}:site:{name}", count)
+
+
 # --- Writing: called by the code that changes comments ---------------------------------------
 
 

@@ -17,6 +17,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
     TitleFieldPanel,
 )
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
@@ -28,6 +29,7 @@ from ..restricted import (
     CLASSIFICATION_HELP,
     PUBLIC_DOCUMENTS,
     Classification,
+    RestrictedPagePermissionTester,
     is_restricted,
     public_articles,
     unpublish_if_restricted,
@@ -59,8 +61,13 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
-    """A draft policy: metadata, the content the plan requires, and the draft text."""
+class AbstractDraftPolicyPage(RoutablePageMixin, PolicyCommsPageMixin, Page):
+    """A draft policy: metadata, the content the plan requires, and the draft text.
+
+    Its one sub-URL, ``changes/``, is "What changed and why" (``changes``): routed by
+    Wagtail's ``RoutablePageMixin`` before ``PolicyCommsPageMixin``'s one-query routing
+    to a round (a round cannot be given the slug ``changes``).
+    """
 
     document_type = models.CharField(
         _("document type"), max_length=32, choices=DocumentType.choices, default=DocumentType.OTHER
@@ -219,6 +226,11 @@ class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
     def public_articles(self):
         return public_articles(self.articles)
 
+    def permissions_for_user(self, user):
+        """Wagtail's tester; a draft holding restricted content is out of reach of staff
+        who may not view it (``restricted.RestrictedPagePermissionTester``)."""
+        return RestrictedPagePermissionTester(user, self)
+
     def public_body_text(self):
         """The public articles' text, for the search index."""
         return "\n".join(
@@ -247,6 +259,13 @@ class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
             raise Http404
         return super().route(request, path_components)
 
+    @path("changes/", name="changes")
+    def serve_changes(self, request):
+        """The page "What changed and why": two published versions of the text, by article."""
+        from ..changes.views import serve_changes
+
+        return serve_changes(self, request)
+
     def consultation_rounds(self):
         return ConsultationPage.objects.live().public().child_of(self).order_by("opens_at")
 
@@ -255,6 +274,14 @@ class AbstractDraftPolicyPage(PolicyCommsPageMixin, Page):
         rounds = list(self.consultation_rounds())
         now = timezone.now()
         context["consultations"] = [(c, c.status_at(now)) for c in rounds]
+        # "What changed since the previous round", beside each round put to a new text.
+        from ..changes.data import previous_round_pair, round_versions
+
+        versions, by_round = round_versions(self, rounds) if rounds else ([], {})
+        for consultation in rounds:
+            pair = previous_round_pair(consultation, versions, by_round, rounds)
+            consultation.changes_query = "?from={}&to={}".format(*pair) if pair else ""
+        context["has_versions"] = len(versions) > 1
         current = pick_current_round(rounds, now)
         context["current_consultation"] = current
         context["open_consultation"] = (
@@ -297,6 +324,30 @@ class DraftPolicyPage(AbstractDraftPolicyPage):
 # However it was published (workflow approval, scheduled, bulk), a restricted draft goes down.
 page_published.connect(
     unpublish_if_restricted, sender=DraftPolicyPage, dispatch_uid="policycomms_restricted"
+)
+
+
+def record_draft_revision(sender, instance, **kwargs):
+    """``page_published`` of a round: the draft's live revision is the version put to it
+    ("What changed and why", ``changes``).
+
+    Recorded at the round's first publication, and again at each publication before it
+    opens (the text the public reads when it opens); once open, the version is kept.
+    """
+    if instance.draft_revision_id and instance.opens_at <= timezone.now():
+        return
+    revision_id = (
+        DraftPolicyPage.objects.filter(path=instance.path[: -instance.steplen])
+        .values_list("live_revision_id", flat=True)
+        .first()
+    )
+    if revision_id and revision_id != instance.draft_revision_id:
+        ConsultationPage.objects.filter(pk=instance.pk).update(draft_revision_id=revision_id)
+        instance.draft_revision_id = revision_id
+
+
+page_published.connect(
+    record_draft_revision, sender=ConsultationPage, dispatch_uid="policycomms_draft_revision"
 )
 
 

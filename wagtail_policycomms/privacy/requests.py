@@ -171,6 +171,7 @@ def as_data(found, data_request=None):
                 "language": subscription.language,
                 "subscribed_at": _value(subscription.created_at),
                 "confirmed_at": _value(subscription.confirmed_at),
+                "consent_notice_version": subscription.consent_notice_version,
             }
             for subscription in found.subscriptions
         ],
@@ -385,7 +386,7 @@ def export_xlsx(found):
         )
     subscriptions = SheetLayout(
         workbook.create_sheet(str(_("Subscriptions"))),
-        [xlsx.TEXT, xlsx.TEXT, xlsx.TEXT, xlsx.CODE, xlsx.DATETIME, xlsx.DATETIME],
+        [xlsx.TEXT, xlsx.TEXT, xlsx.TEXT, xlsx.CODE, xlsx.DATETIME, xlsx.DATETIME, xlsx.CODE],
     )
     subscriptions.append_heading(
         [
@@ -397,6 +398,7 @@ def export_xlsx(found):
                 _("Language"),
                 _("Subscribed at"),
                 _("Confirmed at"),
+                _("Privacy notice version"),
             )
         ]
     )
@@ -409,6 +411,7 @@ def export_xlsx(found):
                 subscription.language,
                 subscription.created_at,
                 subscription.confirmed_at,
+                subscription.consent_notice_version,
             ]
         )
     opt_outs = SheetLayout(

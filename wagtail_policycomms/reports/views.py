@@ -157,6 +157,7 @@ class ComplianceReportView(PolicyCommsReportView):
             for row in self.report.rows:
                 row.edit_url = reverse("wagtailadmin_pages:edit", args=[row.page_id])
             context["summary_text"] = compliance_summary_text(self.report.summary)
+            context["charts"] = compliance_charts(self.report)
         return context
 
     def filename_suffix(self):
@@ -191,6 +192,29 @@ class ComplianceReportView(PolicyCommsReportView):
             for row in report.rows
         ]
         return headings, rows
+
+
+def compliance_charts(report):
+    """The report's comment figures, summed over its drafts, as a chart (no query)."""
+    from ..formats.charts import bar_chart
+
+    if not report.rows:
+        return []
+    rows = report.rows
+    return [
+        bar_chart(
+            "pc-compliance-comments",
+            _("Comments on the policies in scope"),
+            [
+                (_("Comments received"), sum(row.received for row in rows)),
+                (_("Comments approved"), sum(row.approved for row in rows)),
+                (_("Approved comments answered"), sum(row.answered for row in rows)),
+                (_("Answers published"), sum(row.answers_published for row in rows)),
+            ],
+            label_heading=_("Figure"),
+            value_heading=_("Comments"),
+        )
+    ]
 
 
 def compliance_summary_text(summary):

@@ -15,7 +15,14 @@ from django.utils import timezone
 from ..blocks import ArticleLabels
 from ..formats import format_date
 from ..formats.word import MOTTO  # noqa: F401 (re-exported: synthesis.MOTTO)
-from ..models import CommenterType, CommentStatus, ConsultationPage, DraftPolicyPage, PublicComment
+from ..models import (
+    Campaign,
+    CommenterType,
+    CommentStatus,
+    ConsultationPage,
+    DraftPolicyPage,
+    PublicComment,
+)
 from ..models.comments import PUBLISHED, RECEIVED
 
 TITLE = "BẢN TỔNG HỢP Ý KIẾN, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý"
@@ -33,6 +40,10 @@ ARTICLE_WORDINGS = {
     "removed": "%(snapshot)s (không còn trong dự thảo)",
 }
 ANONYMOUS = "Ẩn danh"
+#: The note under an answer that points to the article of the revised draft carrying it out.
+IMPLEMENTED_IN = "(Đã thể hiện tại {article} của dự thảo đã chỉnh lý)"
+#: The first part of a campaign row's key; other rows are keyed by (article, text hash).
+CAMPAIGN = object()
 SIGNATURE_TITLE = "THỦ TRƯỞNG ĐƠN VỊ CHỦ TRÌ SOẠN THẢO"
 SIGNATURE_HINT = "(Ký, ghi rõ họ tên và đóng dấu)"
 NO_COMMENTS = "Không có ý kiến góp ý được duyệt."
@@ -59,9 +70,16 @@ class Answer:
     disposition_label: str
     text: str
     published: bool
+    #: The revised draft's article that carries the answer out (``CommentResponse.
+    #: implemented_in_article``): its block id, and its label once named (``_implemented``).
+    implemented_in_article: str = ""
+    implemented_in: str = ""
 
     def __str__(self):
-        return f"{self.disposition_label}: {self.text}" if self.text else self.disposition_label
+        answer = f"{self.disposition_label}: {self.text}" if self.text else self.disposition_label
+        if self.implemented_in:
+            answer += "\n" + IMPLEMENTED_IN.format(article=self.implemented_in)
+        return answer
 
 
 @dataclass
@@ -73,6 +91,10 @@ class Row:
     receipt_codes: list
     answers: list
     comment_count: int = 0
+    #: A campaign of near-identical comments is one row (ACUS 2021-1: listed once, with
+    #: its true count): its number and ``Campaign.size``, every member in any status.
+    campaign_id: int = None
+    campaign_size: int = 0
 
 
 @dataclass
@@ -162,9 +184,11 @@ REPORT_FIELDS = (
     "display_name",
     "publish_name",
     "receipt_code",
+    "campaign",
     "response__disposition",
     "response__text",
     "response__is_published",
+    "response__implemented_in_article",
 )
 
 
@@ -187,6 +211,8 @@ class _RowBuilder:
         self.codes = []
         self.answers = {}  # response id -> Answer, in order of appearance
         self.shared_answers = answers  # response id -> Answer, one for the whole report
+        self.campaign_id = comment.campaign_id
+        self.campaign_size = 0  # read once for the whole report (``_campaigns``)
 
     def add(self, comment):
         name = _author(comment)
@@ -206,6 +232,7 @@ class _RowBuilder:
                     ),
                     text=response.text,
                     published=response.is_published,
+                    implemented_in_article=response.implemented_in_article,
                 )
             self.answers[response.pk] = answer
 
@@ -215,30 +242,62 @@ class _RowBuilder:
             authors.append(ANONYMOUS)
         elif self.anonymous > 1:
             authors.append(f"{ANONYMOUS} ({self.anonymous} cá nhân)")
+        if self.campaign_id is not None:
+            authors.insert(0, campaign_line(len(self.codes), self.campaign_id, self.campaign_size))
         return Row(
             text=self.text,
             authors=authors,
             receipt_codes=self.codes,
             answers=list(self.answers.values()),
             comment_count=len(self.codes),
+            campaign_id=self.campaign_id,
+            campaign_size=self.campaign_size,
         )
 
 
-def build_synthesis(scope):
+def campaign_line(count, campaign_id, size):
+    """How a campaign's row names it, first in the "who commented" column: the approved
+    comments the row stands for, and the campaign's whole size when some were not."""
+    if size and size != count:
+        return f"{count} ý kiến (chiến dịch #{campaign_id}, tổng số {size} ý kiến)"
+    return f"{count} ý kiến (chiến dịch #{campaign_id})"
+
+
+def _campaigns(builders):
+    """Give each campaign's row its representative's text and the campaign's size: one
+    query for the whole report, whatever the number of campaigns and members."""
+    rows = {key[1]: builder for key, builder in builders.items() if key[0] is CAMPAIGN}
+    if not rows:
+        return
+    for pk, size, body in Campaign.objects.filter(pk__in=list(rows)).values_list(
+        "pk", "size", "representative__body"
+    ):
+        rows[pk].campaign_size = size
+        if body:
+            rows[pk].text = body
+
+
+def build_synthesis(scope, user=None):
     """The report's content for a consultation or a whole draft policy (all its rounds).
 
     Totals count every comment received; the table holds only approved comments,
     grouped by article in the draft's order (articles no longer in the draft next,
-    then comments on the whole draft), identical texts merged into one row.
+    then comments on the whole draft), identical texts merged into one row, and the
+    approved members of a campaign of near-identical comments into one row (under the
+    representative's text, in its first member's section, with ``campaign_line``).
 
     One query for the rows, whatever their number: the answer is joined, only the
     columns the report shows are read, in chunks; a campaign answered once shares
     one ``Answer``. Memory grows with the report itself (its distinct texts and the
     receipt codes), not with the comments' other columns.
+
+    ``user``: staff who may view restricted content read a restricted article under its
+    mark ("[Mật] Điều 5. …"); without, or ``None`` (the report attached to the public
+    draft), it reads "[Restricted article]" (``blocks.ArticleLabels``).
     """
     draft, consultations = _scope(scope)
     in_scope = Q(consultation__in=[c.pk for c in consultations])
-    labels = ArticleLabels.of_draft(draft, **ARTICLE_WORDINGS)
+    labels = ArticleLabels.of_draft(draft, **ARTICLE_WORDINGS, for_user=user)  # None: public
     sections = {
         article_id: Section(article_id, label) for article_id, label in labels.current.items()
     }
@@ -264,11 +323,17 @@ def build_synthesis(scope):
                     comment.article_id,
                     labels.label(comment.article_id, comment.article_heading),
                 )
-        key = (section.article_id, comment.text_hash)
+        # A campaign's members are one row, in the section of its first approved member.
+        if comment.campaign_id is not None:
+            key = (CAMPAIGN, comment.campaign_id)
+        else:
+            key = (section.article_id, comment.text_hash)
         if key not in builders:
             builders[key] = _RowBuilder(comment, answers)
             section.rows.append(key)
         builders[key].add(comment)
+    _campaigns(builders)
+    _implemented(draft, labels, answers.values())
     ordered = [*sections.values(), *removed.values(), general]
     for section in ordered:
         section.rows = [builders[key].build() for key in section.rows]
@@ -291,6 +356,21 @@ def build_synthesis(scope):
         draft=draft,
         consultations=consultations,
     )
+
+
+def _implemented(draft, labels, answers):
+    """Name the article each answer points to: in the draft's live text, else in its
+    latest saved version (the revision being prepared; read once, only if needed)."""
+    pointing = [answer for answer in answers if answer.implemented_in_article]
+    latest = None
+    for answer in pointing:
+        article_id = answer.implemented_in_article
+        if article_id not in labels and latest is None:
+            latest = ArticleLabels(draft.get_latest_revision_as_object().articles)
+        current = labels if article_id in labels else latest
+        answer.implemented_in = (
+            current.label(article_id) if article_id in current else labels.label(article_id)
+        )
 
 
 def totals_lines(totals):

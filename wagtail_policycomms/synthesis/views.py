@@ -115,7 +115,7 @@ def download_synthesis(request, scope, pk, export_format):
     if model is None:
         raise Http404
     page = get_object_or_404(model, pk=pk)
-    synthesis = build_synthesis(page)
+    synthesis = build_synthesis(page, request.user)
     render, content_type = FORMATS[export_format]
     output = io.BytesIO()
     render(synthesis, output)
@@ -165,7 +165,7 @@ class SynthesisView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        synthesis = build_synthesis(self.draft)
+        synthesis = build_synthesis(self.draft, self.request.user)
         current = (
             self.draft.related_documents.filter(kind=DocumentKind.SYNTHESIS_REPORT)
             .select_related("document")

@@ -92,3 +92,19 @@ def policycomms_value(instance, field_name):
 
     field = instance._meta.get_field(field_name)
     return display_value(field, getattr(instance, field_name))
+
+
+@register.simple_tag
+def policycomms_implemented_in(answer, draft):
+    """The label of the article of ``draft``'s public text that carries out ``answer``
+    (``CommentResponse.implemented_in_article``), "" for none or one not public.
+
+    The labels are read once per draft instance (no query): a list of answers costs
+    one reading of the text."""
+    article_id = getattr(answer, "implemented_in_article", "")
+    if not article_id or draft is None:
+        return ""
+    labels = getattr(draft, "_policycomms_public_labels", None)
+    if labels is None:
+        labels = draft._policycomms_public_labels = ArticleLabels(draft.articles)
+    return labels.current.get(article_id, "")

@@ -25,6 +25,7 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .. import moderation
+from ..blocks import REMOVED_WORDING, article_label
 from ..forms import AnswerForm, ThemesForm
 from ..models import CommentResponse, ConsultationPage, PublicComment
 from ..permissions import (
@@ -119,17 +120,31 @@ class BaseAnswerView(AdminFormView):
         kwargs["units"] = answering_units(
             self.request.user, self.response.answering_unit if self.response else None
         )
+        kwargs["articles"] = self.article_choices()
         if self.response is not None:
             kwargs["initial"] = {
                 "disposition": self.response.disposition,
                 "text": self.response.text,
                 "answering_unit": self.response.answering_unit_id,
             }
+            if self.response.implemented_in_article:
+                kwargs["initial"]["implemented_in_article"] = self.response.implemented_in_article
         else:
             draft_unit = self.consultation.drafting_unit_id
             if kwargs["units"].filter(pk=draft_unit).exists():
                 kwargs["initial"] = {"answering_unit": draft_unit}
         return kwargs
+
+    def article_choices(self):
+        """(block id, label) of the articles of the draft's latest version (saved, maybe not
+        yet published: the revision that carries the answers out); restricted ones left out
+        (the choice is shown publicly). An answer's article no longer there stays a choice."""
+        latest = self.consultation.draft_policy.get_latest_revision_as_object()
+        choices = [(block.id, article_label(block)) for block in latest.public_articles]
+        current = self.response.implemented_in_article if self.response else ""
+        if current and current not in dict(choices):
+            choices.append((current, str(REMOVED_WORDING % {"snapshot": current})))
+        return choices
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -142,6 +157,7 @@ class BaseAnswerView(AdminFormView):
             text=data["text"],
             answering_unit=data["answering_unit"],
             response=response,
+            implemented_in_article=data.get("implemented_in_article", ""),
         )
         messages.success(self.request, self.success_message())
         if was_published and not self.can_publish:

@@ -296,7 +296,13 @@ class PublicCommentIndexView(CommentExportMixin, ModerationLinksMixin, IndexView
                 gettext("Duplicate groups"),
                 url=reverse(self.groups_url_name),
                 icon_name="copy",
-            )
+            ),
+            # Near-identical comments (views.campaigns), beside the identical ones.
+            HeaderButton(
+                gettext("Campaigns"),
+                url=reverse("wagtail_policycomms_admin:campaigns"),
+                icon_name="group",
+            ),
         ]
         if can_export(self.request.user):  # large exports are written in the background
             buttons.append(

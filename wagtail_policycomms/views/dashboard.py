@@ -79,6 +79,8 @@ class ModerationPanel(Component):
             unanswered=rows_unanswered,
             unanswered_more=len(unanswered) > LIMIT,
             closing_days=CLOSING_WITHIN.days,
+            charts=recent_comment_charts(local_today()),
+            charts_days=CHART_DAYS,
         )
         return context
 
@@ -94,6 +96,56 @@ class ModerationPanel(Component):
         for row in rows:
             row["draft_title"] = titles.get(row["path"][: -Page.steplen], "")
             row["edit_url"] = reverse("wagtailadmin_pages:edit", args=[row["pk"]])
+
+
+#: The moderators' charts cover the comments received in this many days, today included.
+CHART_DAYS = 30
+
+
+def recent_comment_charts(today):
+    """Comments received per day and per commenter type, site-wide, in the last
+    ``CHART_DAYS`` local days (``formats.charts``): two grouped queries."""
+    from ..formats.charts import bar_chart, counts_per_day, daily_chart, local_bounds
+    from ..models import CommenterType, PublicComment
+    from ..models.comments import RECEIVED
+
+    first = today - timedelta(days=CHART_DAYS - 1)
+    received = PublicComment.objects.filter(RECEIVED).order_by()
+    since, until = local_bounds(first, today)
+
+    def figures():
+        # Cached (``counts.site_figures``): a warm dashboard reads no comment.
+        by_type = (
+            received.filter(submitted_at__gte=since, submitted_at__lt=until)
+            .values_list("commenter_type")
+            .annotate(n=Count("pk"))
+        )
+        return counts_per_day(received, "submitted_at", first, today), dict(by_type)
+
+    days, by_type = counts.site_figures(f"recent:{today.isoformat()}", figures)
+    return [
+        daily_chart(
+            "pc-dashboard-days",
+            ngettext(
+                "Comments received per day, last %(days)s day",
+                "Comments received per day, last %(days)s days",
+                CHART_DAYS,
+            )
+            % {"days": CHART_DAYS},
+            days,
+        ),
+        bar_chart(
+            "pc-dashboard-types",
+            ngettext(
+                "Comments received per commenter type, last %(days)s day",
+                "Comments received per commenter type, last %(days)s days",
+                CHART_DAYS,
+            )
+            % {"days": CHART_DAYS},
+            [(label, by_type.get(code, 0)) for code, label in CommenterType.choices],
+            label_heading=_("Commenter type"),
+        ),
+    ]
 
 
 # --- The plan's panels: the user's units' assignments, compliance this year ------------------

@@ -78,6 +78,14 @@ def subscribe(request):
                     topic=data["topic"],
                     language=translation.get_language() or "vi",
                 )
+                if not subscription.is_confirmed:
+                    # The privacy notice the person was shown, as a comment's consent
+                    # records it; a confirmed subscription keeps the one its owner confirmed.
+                    notice = str(ConsultationSettings.for_request(request).privacy_notice_number)
+                    Subscription.objects.filter(pk=subscription.pk).update(
+                        consent_notice_version=notice
+                    )
+                    subscription.consent_notice_version = notice
                 confirm_url = request.build_absolute_uri(service.confirm_path(subscription))
                 manage_url = request.build_absolute_uri(service.unsubscribe_path(subscription))
                 transaction.on_commit(

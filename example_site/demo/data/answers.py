@@ -6,9 +6,55 @@ The campaign comments and the closed round's comments are left unanswered, for t
 moderator to try.
 """
 
-from .comments import TECHNOLOGY
+from .comments import STARTUPS_FIRST, TECHNOLOGY
 
 ANSWERS = [
+    # The startups draft's first round; ``implemented_in`` is the number of the article
+    # of the revised text that carries the answer out ("What changed and why").
+    {
+        "round": STARTUPS_FIRST,
+        "email": "huy.pham@example.vn",
+        "disposition": "accepted",
+        "published": True,
+        "implemented_in": "Điều 6",
+        "text": (
+            "Tiếp thu. Dự thảo đã chỉnh lý giảm thời gian duy trì hoạt động trên địa bàn tỉnh "
+            "từ 03 năm xuống 02 năm kể từ ngày nhận hỗ trợ."
+        ),
+    },
+    {
+        "round": STARTUPS_FIRST,
+        "email": "lienhe@nongnghiepxanh.example.vn",
+        "disposition": "explained",
+        "published": True,
+        "text": (
+            "Giữ nguyên mức tối đa 200 triệu đồng cho một dự án: dự án cần vốn lớn hơn được "
+            "giới thiệu tới Quỹ phát triển khoa học và công nghệ của tỉnh."
+        ),
+    },
+    {
+        "round": STARTUPS_FIRST,
+        "email": "vanphong@tinhdoan-hungyen.example.vn",
+        "disposition": "partly_accepted",
+        "published": True,
+        "implemented_in": "Điều 5",
+        "text": (
+            "Tiếp thu một phần. Bổ sung hỗ trợ đào tạo, huấn luyện khởi nghiệp qua cơ sở ươm "
+            "tạo; bỏ hỗ trợ thuê gian hàng, việc kết nối thị trường được thực hiện qua chương "
+            "trình xúc tiến thương mại của tỉnh."
+        ),
+    },
+    {
+        "round": STARTUPS_FIRST,
+        "email": "trang.do@example.vn",
+        "disposition": "partly_accepted",
+        "published": True,
+        "implemented_in": "Điều 4",
+        "text": (
+            "Tiếp thu một phần. Giữ tỷ lệ 50% do khả năng cân đối ngân sách của tỉnh, nâng mức "
+            "tối đa lên 700 triệu đồng cho một cơ sở."
+        ),
+    },
     {
         "round": TECHNOLOGY,
         "email": "mai.tran@cokhi-phohien.example.vn",

@@ -7,6 +7,8 @@ inside the period. The same text from several emails shows a "campaign".
 
 TECHNOLOGY = ("nghi-quyet-ho-tro-doanh-nghiep-doi-moi-cong-nghe", "lay-y-kien-du-thao")
 SCIENCE = ("quy-che-quan-ly-nhiem-vu-khcn-cap-tinh", "lay-y-kien-du-thao")
+#: The first of two rounds; the second is on the revised text ("What changed and why").
+STARTUPS_FIRST = ("nghi-quyet-ho-tro-khoi-nghiep-doi-moi-sang-tao", "lay-y-kien-de-nghi-xay-dung")
 
 CAMPAIGN_TEXT = (
     "Đề nghị nâng mức hỗ trợ tối đa cho doanh nghiệp nhỏ và vừa lên 70% chi phí "
@@ -14,6 +16,65 @@ CAMPAIGN_TEXT = (
 )
 
 COMMENTS = [
+    # The startups draft's first round: its articles are numbered as in the text put to it.
+    {
+        "round": STARTUPS_FIRST,
+        "article": "Điều 6",
+        "days_after_opening": 2,
+        "commenter_type": "individual",
+        "display_name": "Phạm Quang Huy",
+        "email": "huy.pham@example.vn",
+        "publish_name": True,
+        "status": "approved",
+        "body": (
+            "Yêu cầu duy trì hoạt động trên địa bàn tỉnh 03 năm là quá dài với dự án khởi "
+            "nghiệp, nhiều dự án cần mở rộng ra thị trường khác. Đề nghị giảm xuống 02 năm."
+        ),
+    },
+    {
+        "round": STARTUPS_FIRST,
+        "article": "Điều 4",
+        "days_after_opening": 3,
+        "commenter_type": "business",
+        "display_name": "",
+        "organisation_name": "Công ty CP Công nghệ Nông nghiệp Xanh Hưng Yên",
+        "email": "lienhe@nongnghiepxanh.example.vn",
+        "publish_name": False,
+        "status": "approved",
+        "body": (
+            "Mức hỗ trợ tối đa 200 triệu đồng cho một dự án chưa đủ để hoàn thiện sản phẩm "
+            "mẫu công nghệ. Đề nghị nâng lên 300 triệu đồng và hỗ trợ cả đăng ký bảo hộ ở "
+            "nước ngoài."
+        ),
+    },
+    {
+        "round": STARTUPS_FIRST,
+        "article": "Điều 5",
+        "days_after_opening": 5,
+        "commenter_type": "organisation",
+        "display_name": "",
+        "organisation_name": "Tỉnh đoàn Hưng Yên",
+        "email": "vanphong@tinhdoan-hungyen.example.vn",
+        "publish_name": False,
+        "status": "approved",
+        "body": (
+            "Thay vì hỗ trợ thuê gian hàng tại sự kiện, đề nghị hỗ trợ đào tạo, huấn luyện "
+            "kỹ năng khởi nghiệp qua các cơ sở ươm tạo, hiệu quả lâu dài hơn."
+        ),
+    },
+    {
+        "round": STARTUPS_FIRST,
+        "article": "Điều 3",
+        "days_after_opening": 6,
+        "commenter_type": "individual",
+        "display_name": "Đỗ Thu Trang",
+        "email": "trang.do@example.vn",
+        "publish_name": False,
+        "status": "approved",
+        "body": (
+            "Đề nghị nâng mức hỗ trợ cơ sở ươm tạo lên 70% chi phí trang thiết bị dùng chung."
+        ),
+    },
     {
         "round": TECHNOLOGY,
         "article": "Điều 5",
@@ -76,6 +137,40 @@ COMMENTS = [
             ("Công ty CP Dệt may Văn Lâm", "lienhe@detmay-vanlam.example.vn"),
             ("Công ty TNHH Nhựa Mỹ Hào", "info@nhua-myhao.example.vn"),
             ("Công ty CP Thực phẩm Khoái Châu", "contact@thucpham-khoaichau.example.vn"),
+        ]
+    ),
+    # The same letter edited a little and signed: near-duplicates, one campaign with the
+    # identical copies above (grouped by wagtail_policycomms.campaigns as they are loaded).
+    *(
+        {
+            "round": TECHNOLOGY,
+            "article": "Điều 5",
+            "days_after_opening": 6,
+            "commenter_type": "individual",
+            "display_name": name,
+            "email": email,
+            "publish_name": True,
+            "status": "pending",
+            "body": body,
+        }
+        for name, email, body in [
+            (
+                "Đỗ Văn Thành",
+                "thanh.do@example.vn",
+                CAMPAIGN_TEXT.replace("Đề nghị", "Tôi đề nghị")
+                + " Trân trọng, Đỗ Văn Thành, chủ hộ kinh doanh ở Văn Lâm.",
+            ),
+            (
+                "Ngô Thị Hạnh",
+                "hanh.ngo@example.vn",
+                CAMPAIGN_TEXT.replace("mạnh dạn", "yên tâm")
+                + " Xin cảm ơn Ban soạn thảo. Ngô Thị Hạnh.",
+            ),
+            (
+                "Vũ Minh Khoa",
+                "khoa.vu@example.vn",
+                CAMPAIGN_TEXT.replace("chưa đủ", "hiện nay chưa đủ") + " Vũ Minh Khoa, Mỹ Hào.",
+            ),
         ]
     ),
     {

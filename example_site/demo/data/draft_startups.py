@@ -123,6 +123,68 @@ DRAFT = {
             "hiện.</p>",
         ),
     ],
+    # The text as revised after the first round and put to the second ("What changed and
+    # why"): (number, heading, text, the number the article had before, None if new).
+    # Điều 4 moves up, unchanged; the old Điều 3 follows it and changes; the old Điều 5 is
+    # removed; a new Điều 5 is added; Điều 6 changes (two years instead of three).
+    "revision": [
+        (
+            "Điều 1",
+            "Phạm vi điều chỉnh",
+            "<p>Nghị quyết này quy định chính sách hỗ trợ khởi nghiệp đổi mới sáng tạo trên địa "
+            "bàn tỉnh Hưng Yên giai đoạn 2026–2030.</p>",
+            "Điều 1",
+        ),
+        (
+            "Điều 2",
+            "Đối tượng áp dụng",
+            "<ol><li>Cá nhân, nhóm cá nhân có dự án khởi nghiệp đổi mới sáng tạo.</li>"
+            "<li>Doanh nghiệp khởi nghiệp đổi mới sáng tạo thành lập không quá 05 năm, có trụ "
+            "sở chính trên địa bàn tỉnh.</li>"
+            "<li>Cơ sở ươm tạo, không gian làm việc chung, tổ chức thúc đẩy kinh doanh.</li></ol>",
+            "Điều 2",
+        ),
+        (
+            "Điều 3",
+            "Hỗ trợ dự án khởi nghiệp",
+            "<ol><li>Hỗ trợ 70% chi phí hoàn thiện sản phẩm mẫu, thử nghiệm thị trường, tối đa "
+            "200 triệu đồng cho một dự án.</li>"
+            "<li>Hỗ trợ 100% chi phí đăng ký bảo hộ sáng chế, kiểu dáng công nghiệp, nhãn hiệu "
+            "trong nước.</li></ol>",
+            "Điều 4",
+        ),
+        (
+            "Điều 4",
+            "Hỗ trợ cơ sở ươm tạo, không gian làm việc chung",
+            "<p>Hỗ trợ 50% chi phí đầu tư trang thiết bị dùng chung, tối đa 700 triệu đồng cho "
+            "một cơ sở; ưu tiên cơ sở ươm tạo của trường đại học, cao đẳng trên địa bàn "
+            "tỉnh.</p>",
+            "Điều 3",
+        ),
+        (
+            "Điều 5",
+            "Hỗ trợ đào tạo, huấn luyện khởi nghiệp",
+            "<p>Hỗ trợ 100% chi phí tổ chức các khóa đào tạo, huấn luyện về khởi nghiệp đổi mới "
+            "sáng tạo do cơ sở ươm tạo thực hiện, tối đa 100 triệu đồng mỗi năm cho một cơ "
+            "sở.</p>",
+            None,
+        ),
+        (
+            "Điều 6",
+            "Nghĩa vụ của tổ chức, cá nhân được hỗ trợ",
+            "<p>Duy trì hoạt động trên địa bàn tỉnh ít nhất 02 năm kể từ ngày nhận hỗ trợ; báo "
+            "cáo kết quả hằng năm; hoàn trả kinh phí nếu sử dụng sai mục đích.</p>",
+            "Điều 6",
+        ),
+        (
+            "Điều 7",
+            "Tổ chức thực hiện",
+            "<p>Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết này. Thường trực Hội đồng "
+            "nhân dân tỉnh, các Ban và đại biểu Hội đồng nhân dân tỉnh giám sát việc thực "
+            "hiện.</p>",
+            "Điều 7",
+        ),
+    ],
     "consultations": [
         {
             "slug": "lay-y-kien-de-nghi-xay-dung",
@@ -145,6 +207,8 @@ DRAFT = {
         {
             "slug": "lay-y-kien-du-thao",
             "title": "Lấy ý kiến về dự thảo Nghị quyết",
+            # Put to the revised text (``revision``), published again once it is live.
+            "on_revision": True,
             "opens_in_days": 7,
             "closes_in_days": 37,
             "receiving_unit": TECHNOLOGY_DIVISION,

@@ -28,6 +28,7 @@ from wagtail.models import Page, Site
 
 from wagtail_policycomms import moderation
 from wagtail_policycomms.blocks import article_label
+from wagtail_policycomms.campaigns import grouping as campaign_grouping
 from wagtail_policycomms.models import (
     Assignment,
     AssignmentProgress,
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             drafts = [self.load_draft(index, spec, units, sectors) for spec in data.DRAFTS]
             self.load_comments(index)
             self.load_answers(index, users)
+            self.publish_outcomes(index, users)
             plan = self.load_plan()
             self.close_past_plan(plan)
             current = self.load_current_plan(plan)
@@ -183,8 +185,36 @@ class Command(BaseCommand):
             topics=spec["topics"],
             on_create=on_create,
         )
-        for round_spec in spec["consultations"]:
-            self.load_consultation(draft, round_spec, units)
+        rounds = [self.load_consultation(draft, r, units) for r in spec["consultations"]]
+        if spec.get("revision"):
+            draft = self.load_revision(draft, spec, rounds)
+        return draft
+
+    def load_revision(self, draft, spec, rounds):
+        """Publish the revised text (``spec["revision"]``) once: each article keeps the block
+        id of the article it was (by its number before), so "What changed and why" matches
+        them; then the rounds put to it are published again, which records their version
+        (``models.drafts.record_draft_revision``, while they have not opened)."""
+        revised = spec["revision"]
+        wanted = [(number, heading) for number, heading, _body, _was in revised]
+        published = False
+        if [(b.value["number"], b.value["heading"]) for b in draft.articles] != wanted:
+            ids = {block.value["number"]: block.id for block in draft.articles}
+            draft.body = [
+                {
+                    "type": "article",
+                    **({"id": ids[was]} if was in ids else {}),
+                    "value": {"number": number, "heading": heading, "body": body},
+                }
+                for number, heading, body, was in revised
+            ]
+            self.publish(draft)
+            draft = DraftPolicyPage.objects.get(pk=draft.pk)
+            self.report("updated", draft, "revised text")
+            published = True
+        for consultation, round_spec in zip(rounds, spec["consultations"], strict=True):
+            if round_spec.get("on_revision") and (published or not consultation.draft_revision_id):
+                self.publish(consultation)
         return draft
 
     def load_consultation(self, draft, spec, units):
@@ -209,19 +239,21 @@ class Command(BaseCommand):
             draft_slug, round_slug = spec["round"]
             draft = DraftPolicyPage.objects.child_of(index).get(slug=draft_slug)
             consultation = ConsultationPage.objects.child_of(draft).get(slug=round_slug)
-            article = next(
-                (b for b in draft.articles if b.value["number"] == spec["article"]), None
-            )
+            # The article as numbered in the text put to the round (its recorded version).
+            text = draft
+            if consultation.draft_revision_id:
+                text = draft.with_content_json(consultation.draft_revision.content)
+            article = next((b for b in text.articles if b.value["number"] == spec["article"]), None)
             submitted_at = consultation.opens_at + timedelta(
                 days=spec["days_after_opening"], hours=2
             )
             if PublicComment.objects.already_submitted(consultation, spec["email"], spec["body"]):
                 continue
-            PublicComment.objects.create(
+            comment = PublicComment.objects.create(
                 consultation=consultation,
                 article_id=article.id if article else "",
                 article_heading=article_label(article) if article else "",
-                page_revision_id=draft.live_revision_id,
+                page_revision_id=consultation.draft_revision_id or draft.live_revision_id,
                 commenter_type=spec["commenter_type"],
                 display_name=spec["display_name"],
                 organisation_name=spec.get("organisation_name", ""),
@@ -235,6 +267,7 @@ class Command(BaseCommand):
                 receipt_code=ReceiptCounter.next_code(submitted_at),
                 submitted_at=submitted_at,
             )
+            campaign_grouping.assign(comment)  # as a submission does: near-duplicate campaigns
             created += 1
         if self.verbosity >= 2 or created:
             self.stdout.write(f"  comments: {created} created")
@@ -252,18 +285,45 @@ class Command(BaseCommand):
             comments = PublicComment.objects.filter(consultation=consultation, email=spec["email"])
             if not comments.exists() or comments.filter(response__isnull=False).exists():
                 continue
+            # The article of the draft's text today (the revised one) that carries it out.
+            implemented = next(
+                (b.id for b in draft.articles if b.value["number"] == spec.get("implemented_in")),
+                "",
+            )
             response = moderation.answer(
                 comments,
                 editor,
                 disposition=spec["disposition"],
                 text=spec["text"],
                 answering_unit=draft.drafting_unit,
+                implemented_in_article=implemented,
             )
             if spec["published"]:
                 moderation.set_answer_published(response, moderator, True)
             created += 1
         if self.verbosity >= 2 or created:
             self.stdout.write(f"  answers: {created} created")
+
+    def publish_outcomes(self, index, users):
+        """The closed rounds get their outcome page ("Kết quả lấy ý kiến"): a short "what we
+        did" if the editor wrote none, then published by the moderator (audited)."""
+        moderator = next(user for user in users if user.username == "kiemduyet")
+        closed = [
+            c
+            for c in ConsultationPage.objects.live().descendant_of(index)
+            if c.status == ConsultationStatus.CLOSED
+        ]
+        for consultation in closed:
+            if not consultation.outcome_summary:
+                consultation.outcome_summary = (
+                    "<p>Ban soạn thảo đã nghiên cứu, tiếp thu các ý kiến hợp lý và chỉnh lý "
+                    "dự thảo; các ý kiến không tiếp thu đều được giải trình công khai trong "
+                    "báo cáo tổng hợp.</p>"
+                )
+                self.publish(consultation)
+                consultation = ConsultationPage.objects.get(pk=consultation.pk)
+            if moderation.publish_outcome(consultation, moderator):
+                self.report("published", consultation, "outcome page")
 
     # --- The plan, assignments per draft and communication logs ----------------------------------
 

@@ -1,0 +1,358 @@
+"""Near-duplicate campaigns, the engine (issue 15): signatures, grouping on submission,
+the regroup command, the similarity setting, and the accuracy target on generated data.
+
+The moderators' side (listing, approving a campaign, splitting members out) is in
+``test_campaign_moderation.py``.
+"""
+
+import io
+import random
+import time
+from collections import Counter, defaultdict
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories
+from tests.campaign_corpus import make_corpus
+from wagtail_policycomms.campaigns import grouping, signature
+from wagtail_policycomms.models import (
+    Campaign,
+    CampaignBandKey,
+    CommentSignature,
+    PublicComment,
+)
+from wagtail_policycomms.models.comments import text_hash
+
+_, _VARIANTS, _DISTINCT = make_corpus(templates=5, variants=5, distinct=5, seed=7)
+TEMPLATES, _, _ = make_corpus(templates=2, variants=0, distinct=0, seed=7)
+LETTER = TEMPLATES[0]
+
+
+def variant_of(text, seed, swaps=3, appended="Trân trọng cảm ơn. Trần Thị Lan"):
+    """``text`` with ``swaps`` words replaced and a sentence and a name appended."""
+    rng = random.Random(seed)
+    words = text.split()
+    for _ in range(swaps):
+        words[rng.randrange(len(words))] = rng.choice(["nên", "cần", "rất", "phải"])
+    return " ".join(words) + " " + appended
+
+
+def store(consultation, bodies):
+    """Comments with these texts, stored in bulk in this order (no grouping yet)."""
+    comments = factories.build_comments(consultation, len(bodies))
+    for comment, body in zip(comments, bodies, strict=True):
+        comment.body = body
+        comment.text_hash = text_hash(body)
+    return PublicComment.objects.bulk_create(comments)
+
+
+def regroup_command(*args):
+    out = io.StringIO()
+    call_command("policycomms_group_campaigns", *args, stdout=out)
+    return out.getvalue()
+
+
+def assert_consistent(consultation):
+    """Every campaign's size is its number of members, its representative is a member,
+    and every member is within the threshold of the representative (no chaining)."""
+    threshold = grouping.threshold_setting()
+    members = Counter(
+        PublicComment.objects.filter(consultation=consultation)
+        .exclude(campaign=None)
+        .values_list("campaign_id", flat=True)
+    )
+    signatures = {
+        pk: signature.from_bytes(data)
+        for pk, data in CommentSignature.objects.filter(
+            comment__consultation=consultation
+        ).values_list("comment_id", "minhash")
+    }
+    for campaign in Campaign.objects.filter(consultation=consultation):
+        assert campaign.size == members[campaign.pk] >= 2
+        rep = signatures[campaign.representative_id]
+        ids = PublicComment.objects.filter(campaign=campaign).values_list("pk", flat=True)
+        assert campaign.representative_id in ids
+        for pk in ids:
+            assert signature.similarity(signatures[pk], rep) >= threshold
+
+
+# --- The signature --------------------------------------------------------------------
+
+
+def test_signature_is_stable_and_estimates_similarity():
+    sig = signature.minhash(LETTER)
+    assert len(sig) == signature.BINS
+    assert signature.from_bytes(signature.to_bytes(sig)) == sig
+    # Case, spacing and punctuation do not matter; the words do.
+    assert signature.minhash("  " + LETTER.upper().replace(" ", "  \n") + " !") == sig
+    assert signature.similarity(sig, sig) == 1.0
+    assert signature.similarity(sig, signature.minhash(variant_of(LETTER, 1))) >= 0.6
+    assert signature.similarity(sig, signature.minhash(TEMPLATES[1])) < 0.1
+    # Stable across processes: a known value (hash() would change with PYTHONHASHSEED).
+    assert (
+        signature.minhash("một hai ba bốn năm sáu bảy tám chín mười")[:2]
+        == (signature.minhash("Một, hai, ba, bốn, năm, sáu, bảy, tám, chín, mười.")[:2])
+    )
+    # Too short for a signature: a common phrase is not a campaign.
+    assert signature.minhash("Tôi hoàn toàn đồng ý với dự thảo.") is None
+
+
+def test_signature_reads_a_bounded_part_of_the_text():
+    long_text = " ".join(f"từ{i}" for i in range(50_000))
+    assert len(signature.words(long_text)) == signature.MAX_WORDS
+    assert signature.minhash(long_text) == signature.minhash(
+        " ".join(f"từ{i}" for i in range(signature.MAX_WORDS))
+    )
+
+
+def test_band_keys_depend_on_the_consultation():
+    sig = signature.minhash(LETTER)
+    keys = signature.band_keys(1, sig)
+    assert len(set(keys)) == signature.BANDS
+    assert all(-(2**63) <= key < 2**63 for key in keys)
+    assert not set(keys) & set(signature.band_keys(2, sig))
+
+
+# --- On submission, through the real comment POST --------------------------------------
+
+
+def test_near_duplicates_posted_form_a_campaign(send, consultation):
+    first = send(body=LETTER, email="a@example.vn")
+    assert first.status_code == 303
+    send(body=TEMPLATES[1], email="b@example.vn")  # another letter
+    send(body=variant_of(LETTER, 1), email="c@example.vn")
+    send(body=variant_of(LETTER, 2, appended="Xin cảm ơn. Lê Văn Nam"), email="d@example.vn")
+    send(body="Tôi đồng ý với dự thảo này.", email="e@example.vn")  # too short
+
+    comments = {c.email: c for c in PublicComment.objects.filter(consultation=consultation)}
+    campaign = Campaign.objects.get()
+    assert campaign.consultation_id == consultation.pk
+    assert campaign.representative_id == comments["a@example.vn"].pk
+    assert campaign.size == 3
+    assert {c.email for c in comments.values() if c.campaign_id == campaign.pk} == {
+        "a@example.vn",
+        "c@example.vn",
+        "d@example.vn",
+    }
+    assert comments["b@example.vn"].campaign_id is None
+    assert comments["e@example.vn"].campaign_id is None
+    assert not CommentSignature.objects.filter(comment=comments["e@example.vn"]).exists()
+    assert CommentSignature.objects.count() == 4
+    assert_consistent(consultation)
+
+
+def test_campaigns_stay_within_their_consultation(send, consultation, draft):
+    other = factories.make_round_with_status(draft, "open", title="Vòng hai")
+    send(body=LETTER, email="a@example.vn")
+    send(page=other, body=variant_of(LETTER, 1), email="b@example.vn")
+    assert not Campaign.objects.exists()
+    assert PublicComment.objects.exclude(campaign=None).count() == 0
+
+
+def test_threshold_setting(send, consultation, settings):
+    settings.POLICYCOMMS_CAMPAIGN_SIMILARITY = 0.99
+    send(body=LETTER, email="a@example.vn")
+    send(body=variant_of(LETTER, 1), email="b@example.vn")
+    assert not Campaign.objects.exists()
+    settings.POLICYCOMMS_CAMPAIGN_SIMILARITY = 0.3
+    send(body=variant_of(LETTER, 2), email="c@example.vn")
+    assert Campaign.objects.get().size == 2
+    settings.POLICYCOMMS_CAMPAIGN_SIMILARITY = None  # off: no signature, no campaign
+    send(body=variant_of(LETTER, 3), email="d@example.vn")
+    latest = PublicComment.objects.get(email="d@example.vn")
+    assert latest.campaign_id is None
+    assert not CommentSignature.objects.filter(comment=latest).exists()
+    assert Campaign.objects.get().size == 2
+
+
+def test_lookup_costs_the_same_queries_whatever_the_consultation_size(consultation):
+    def queries_to_assign(body):
+        comment = factories.make_comment(consultation, body=body)
+        with CaptureQueriesContext(connection) as captured:
+            grouping.assign(comment)
+        return len(captured)
+
+    assert queries_to_assign(LETTER) == 3  # its signature, the lookup, its band keys
+    queries_to_assign(variant_of(LETTER, 1))  # forms the campaign
+    small = queries_to_assign(variant_of(LETTER, 4))  # joins it
+    assert small == 5
+    _templates, _variants, distinct = make_corpus(variants=0, distinct=500, seed=8)
+    rows = store(consultation, distinct)
+    grouping.regroup([consultation.pk])
+    assert CampaignBandKey.objects.count() >= len(rows) * signature.BANDS
+    assert queries_to_assign(variant_of(LETTER, 2)) == small
+    assert Campaign.objects.get().size == 4
+
+
+def test_candidates_are_read_through_the_index(consultation):
+    keys = signature.band_keys(consultation.pk, signature.minhash(LETTER))
+    query = CampaignBandKey.objects.filter(key__in=keys).values_list("comment_id")
+    with connection.cursor() as cursor:
+        sql, params = query.query.sql_with_params()
+        if connection.vendor == "postgresql":
+            cursor.execute("SET enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "pc_campaign_band_key" in plan
+
+
+# --- The regroup command --------------------------------------------------------------
+
+
+def test_regroup_command_groups_existing_comments_in_batches(consultation, draft):
+    other = factories.make_round_with_status(draft, "open", title="Vòng hai")
+    bodies = [LETTER, *_DISTINCT] + [variant_of(LETTER, n) for n in range(12)]
+    store(consultation, bodies)
+    store(other, [TEMPLATES[1], variant_of(TEMPLATES[1], 1)])
+
+    output = regroup_command("--consultation", str(consultation.pk), "--batch-size", "4")
+    assert "18/18 comments (100%" in output
+    assert "13 joined a campaign; 1 new campaign(s)" in output
+    campaign = Campaign.objects.get()
+    assert campaign.consultation_id == consultation.pk
+    assert campaign.size == 13
+    assert campaign.representative.body == LETTER
+    assert_consistent(consultation)
+    assert not PublicComment.objects.filter(consultation=other).exclude(campaign=None).exists()
+
+    # Again: nothing left to read in that consultation; the other one is grouped now.
+    assert "Read 0 comment(s)" in regroup_command("--consultation", str(consultation.pk))
+    assert "Read 2 comment(s)" in regroup_command()
+    assert Campaign.objects.filter(consultation=other).get().size == 2
+
+    # --rebuild: forgets and groups again, to the same campaign.
+    before = set(PublicComment.objects.filter(campaign=campaign).values_list("pk", flat=True))
+    output = regroup_command("--consultation", str(consultation.pk), "--rebuild")
+    assert "Read 18 comment(s)" in output
+    rebuilt = Campaign.objects.get(consultation=consultation)
+    assert rebuilt.pk != campaign.pk
+    assert set(PublicComment.objects.filter(campaign=rebuilt).values_list("pk", flat=True)) == (
+        before
+    )
+    assert Campaign.objects.filter(consultation=other).get().size == 2  # untouched
+
+
+def test_regroup_command_refuses_bad_arguments(db):
+    with pytest.raises(CommandError):
+        regroup_command("--batch-size", "0")
+    with pytest.raises(CommandError):
+        regroup_command("--consultation", "999999")
+
+
+def test_new_comments_join_campaigns_formed_by_regroup(send, consultation):
+    store(consultation, [LETTER, variant_of(LETTER, 1)])
+    regroup_command()
+    send(body=variant_of(LETTER, 5), email="z@example.vn")
+    campaign = Campaign.objects.get()
+    assert campaign.size == 3
+    assert PublicComment.objects.get(email="z@example.vn").campaign_id == campaign.pk
+
+
+# --- No chaining ------------------------------------------------------------------------
+
+
+def test_a_chain_of_small_edits_does_not_walk_one_letter_into_another(consultation):
+    """Each text is close to the previous one, the last is far from the first: they do
+    not all end in one campaign, every member stays close to its representative."""
+    rng = random.Random(4)
+    words = LETTER.split()
+    other = TEMPLATES[1].split()
+    chain = []
+    for step in range(12):
+        for _ in range(len(words) // 8):
+            i = rng.randrange(min(len(words), len(other)))
+            words[i] = other[i]
+        chain.append(" ".join(words) + f" bước {step}")
+    rows = store(consultation, [LETTER, *chain])
+    grouping.regroup([consultation.pk])
+    first = signature.minhash(LETTER)
+    last = signature.minhash(chain[-1])
+    assert signature.similarity(first, last) < 0.2
+    assert_consistent(consultation)
+    rows = {c.pk: c.campaign_id for c in PublicComment.objects.filter(consultation=consultation)}
+    assert len(set(rows.values()) - {None}) >= 1
+    assert len({rows[pk] for pk in rows}) > 1  # not one campaign for the whole chain
+
+
+# --- The accuracy target (issue 15) ----------------------------------------------------
+
+
+def _accuracy(consultation, items):
+    ids = list(
+        PublicComment.objects.filter(consultation=consultation)
+        .order_by("pk")
+        .values_list("pk", "campaign_id")
+    )
+    assert len(ids) == len(items)
+    by_template = defaultdict(Counter)
+    templates_of = defaultdict(set)
+    distinct_joined = 0
+    for (_pk, campaign_id), (template, _text) in zip(ids, items, strict=True):
+        if template is None:
+            distinct_joined += campaign_id is not None
+        else:
+            by_template[template][campaign_id] += 1
+            if campaign_id is not None:
+                templates_of[campaign_id].add(template)
+    in_own_group = sum(
+        max(n for campaign_id, n in counter.items() if campaign_id is not None)
+        for counter in by_template.values()
+    )
+    mixed = [c for c, templates in templates_of.items() if len(templates) > 1]
+    return in_own_group, mixed, distinct_joined
+
+
+def test_accuracy_on_10000_generated_comments(consultation):
+    """10,000 comments: 3,000 variants of 5 templates (2–3 words swapped, a sentence and a
+    name appended), 7,000 distinct comments on the same subject sharing its vocabulary and
+    phrases. At least 95% of the variants land in their template's group, no group mixes
+    two templates, fewer than 1% of the distinct comments join any group."""
+    _templates, variants, distinct = make_corpus(seed=15)
+    items = variants + [(None, text) for text in distinct]
+    random.Random(15).shuffle(items)
+    store(consultation, [text for _template, text in items])
+
+    started = time.monotonic()
+    output = regroup_command("--consultation", str(consultation.pk))
+    elapsed = time.monotonic() - started
+    assert "10,000/10,000 comments (100%" in output
+
+    in_own_group, mixed, distinct_joined = _accuracy(consultation, items)
+    assert in_own_group >= 0.95 * 3000, in_own_group
+    assert mixed == []
+    assert distinct_joined < 0.01 * 7000, distinct_joined
+    assert_consistent(consultation)
+    assert elapsed < 120, elapsed  # about 10 s; catches a lookup that scans
+
+
+def test_accuracy_on_submission_order(consultation):
+    """The same target through ``assign``, one comment at a time as submissions call it
+    (a smaller sample: 600 variants and 1,400 distinct comments)."""
+    _templates, variants, distinct = make_corpus(seed=16, variants=600, distinct=1400)
+    items = variants + [(None, text) for text in distinct]
+    random.Random(16).shuffle(items)
+    for comment in store(consultation, [text for _template, text in items]):
+        grouping.assign(comment)
+    in_own_group, mixed, distinct_joined = _accuracy(consultation, items)
+    assert in_own_group >= 0.95 * 600, in_own_group
+    assert mixed == []
+    assert distinct_joined < 0.01 * 1400, distinct_joined
+    assert_consistent(consultation)
+
+
+# --- The demo -----------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_campaign_of_copies_and_edited_copies(db):
+    call_command("policycomms_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    campaign = Campaign.objects.get()
+    members = PublicComment.objects.filter(campaign=campaign)
+    assert campaign.size == members.count() == 6  # three identical copies, three edited
+    assert campaign.representative.body.startswith("Đề nghị nâng mức hỗ trợ tối đa")
+    assert members.values("text_hash").distinct().count() == 4
+    assert_consistent(campaign.consultation)

@@ -1,0 +1,322 @@
+"""Who joins which campaign: ``assign`` (one new comment) and ``regroup`` (existing ones).
+
+The only writer of a comment joining a campaign, of a new campaign and of the
+increments of ``Campaign.size`` (a member split out by a moderator is
+``campaigns.membership``'s business).
+
+The rule, the same in both:
+
+1. The comment's signature (``signature.minhash``) and its band keys. A text too short
+   for a signature joins no campaign (identical short texts are a duplicate group).
+2. Its candidates: the comments sharing at least one band key, in one indexed query on
+   ``CampaignBandKey`` (never a scan of the consultation's comments). Only some comments
+   are indexed: those in no campaign, and a campaign's representative and its first
+   ``INDEXED_MEMBERS`` members. A later copy is found through any of them, and a
+   campaign of 200,000 copies costs a lookup no more rows than one of 11.
+3. A band collision is only a candidate. Each candidate is confirmed on the whole
+   signature against the **representative** of its campaign (or itself, if in none):
+   the estimated Jaccard similarity must be at least ``POLICYCOMMS_CAMPAIGN_SIMILARITY``.
+   Comparing with the representative, not with whichever member collided, is what keeps
+   a chain of small edits from walking one letter into another: every member is close
+   to the same text.
+4. The best confirmed candidate wins: the comment joins its campaign, or, if it was in
+   none, the two form a new campaign whose representative is the earlier comment.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connections, router, transaction
+from django.db.models import F
+
+from ..conf import policycomms_settings
+from ..models.campaigns import Campaign, CampaignBandKey, CommentSignature
+from ..models.comments import PublicComment
+from ..models.lookups import among
+from . import signature
+
+#: A campaign's members (besides its representative) whose band keys are indexed.
+INDEXED_MEMBERS = 10
+#: Most band-key rows read by one submission's lookup: bounds its time whatever the
+#: consultation's size (in the measurements a lookup reads 2 to 5).
+MAX_CANDIDATE_ROWS = 200
+#: Comments per transaction of ``regroup``.
+BATCH_SIZE = 1000
+
+_CANDIDATE_FIELDS = (
+    "comment_id",
+    "comment__campaign_id",
+    "comment__campaign__size",
+    "comment__campaign_signature__minhash",
+    "comment__campaign__representative__campaign_signature__minhash",
+)
+
+
+def threshold_setting():
+    """``POLICYCOMMS_CAMPAIGN_SIMILARITY``, or None when grouping is off."""
+    value = policycomms_settings.CAMPAIGN_SIMILARITY
+    return None if value is None else float(value)
+
+
+@dataclass
+class _Candidate:
+    comment_id: int
+    campaign_id: int | None
+    size: int
+    signature: tuple
+    #: The signature it is confirmed against: its campaign's representative's, or its own.
+    reference: tuple
+
+
+def _candidate(comment_id, campaign_id, size, minhash, representative_minhash):
+    own = signature.from_bytes(minhash)
+    reference = own
+    if campaign_id is not None and representative_minhash is not None:
+        reference = signature.from_bytes(representative_minhash)
+    return _Candidate(comment_id, campaign_id, size or 1, own, reference)
+
+
+def _best(sig, candidates, threshold):
+    """The confirmed candidate with the highest similarity (a campaign before a lone
+    comment at equal similarity), or None. A campaign's members share one reference,
+    compared once."""
+    best, best_rank, seen = None, None, set()
+    for candidate in candidates:
+        if candidate.campaign_id is not None:
+            if candidate.campaign_id in seen:
+                continue
+            seen.add(candidate.campaign_id)
+        score = signature.similarity(sig, candidate.reference)
+        if score < threshold:
+            continue
+        rank = (score, candidate.campaign_id is not None, -candidate.comment_id)
+        if best_rank is None or rank > best_rank:
+            best, best_rank = candidate, rank
+    return best
+
+
+def assign(comment, threshold=None):
+    """Give a newly stored ``comment`` its signature and, if it is a near-duplicate of
+    earlier comments, its campaign. Returns the campaign's id or None.
+
+    Called by ``process_comment_submission`` inside the submission's transaction (it
+    opens none of its own there): a handful of queries whatever the consultation's size.
+    Once per comment: a second call on the same comment fails (its signature exists).
+    """
+    if threshold is None:
+        threshold = threshold_setting()
+    if threshold is None or comment.pk is None:
+        return None
+    sig = signature.minhash(comment.body)
+    if sig is None:
+        return None
+    keys = signature.band_keys(comment.consultation_id, sig)
+    with transaction.atomic(savepoint=False):
+        CommentSignature.objects.create(comment_id=comment.pk, minhash=signature.to_bytes(sig))
+        rows = CampaignBandKey.objects.filter(key__in=keys).values_list(*_CANDIDATE_FIELDS)
+        candidates = {}
+        for row in rows[:MAX_CANDIDATE_ROWS]:
+            if row[0] != comment.pk and row[0] not in candidates and row[3] is not None:
+                candidates[row[0]] = _candidate(*row)
+        chosen = _best(sig, candidates.values(), threshold)
+        campaign_id, size = (None, 1) if chosen is None else _join(comment, chosen)
+        if size <= INDEXED_MEMBERS + 1:
+            CampaignBandKey.objects.bulk_create(
+                [CampaignBandKey(key=key, comment_id=comment.pk) for key in keys]
+            )
+    comment.campaign_id = campaign_id
+    return campaign_id
+
+
+def _join(comment, chosen):
+    """Put ``comment`` in ``chosen``'s campaign (forming it if ``chosen`` is in none):
+    ``(campaign id, its size now)``."""
+    campaign_id, size = chosen.campaign_id, chosen.size
+    if campaign_id is None:
+        # Lock the lone comment: two copies submitted at once must form one campaign,
+        # not two (the second waits, then finds the campaign the first formed).
+        current = list(
+            PublicComment.objects.select_for_update(of=("self",))
+            .filter(pk=chosen.comment_id)
+            .values_list("campaign_id", "campaign__size")
+        )
+        if not current:
+            return None, 1
+        campaign_id, size = current[0]
+        if campaign_id is None:
+            campaign = Campaign.objects.create(
+                consultation_id=comment.consultation_id,
+                representative_id=chosen.comment_id,
+                size=2,
+            )
+            PublicComment.objects.filter(pk__in=[chosen.comment_id, comment.pk]).update(
+                campaign=campaign
+            )
+            return campaign.pk, 2
+    Campaign.objects.filter(pk=campaign_id).update(size=F("size") + 1)
+    PublicComment.objects.filter(pk=comment.pk).update(campaign_id=campaign_id)
+    return campaign_id, (size or 1) + 1
+
+
+@dataclass
+class RegroupOutcome:
+    comments: int = 0  # read
+    signed: int = 0  # given a signature (the others are too short)
+    grouped: int = 0  # joined a campaign (a new campaign counts its two first members)
+    campaigns: int = 0  # formed
+
+
+def regroup(
+    consultations=None, *, batch_size=BATCH_SIZE, rebuild=False, threshold=None, progress=None
+):
+    """Group existing comments that have no signature yet (nothing when
+    ``POLICYCOMMS_CAMPAIGN_SIMILARITY`` is None), ``batch_size`` per
+    transaction, in the order they arrived: the same rule as ``assign``, with the
+    candidates of a whole batch read in one query.
+
+    ``consultations``: ids (or pages) to limit it to; ``rebuild``: first forget the
+    campaigns, signatures and band keys of those comments (a moderator's decisions on
+    those campaigns are forgotten with them). ``progress(done, total)`` is called after
+    each batch. Memory is one batch's texts and signatures and its candidates, whatever
+    the number of comments. Running it again only reads comments without a signature
+    (those too short for one).
+    """
+    if threshold is None:
+        threshold = threshold_setting()
+    outcome = RegroupOutcome()
+    if threshold is None:
+        return outcome  # grouping is off
+    scope = PublicComment.objects.all()
+    if consultations is not None:
+        scope = scope.filter(consultation__in=consultations)
+    if rebuild:
+        _forget(scope, consultations)
+    todo = scope.filter(campaign_signature__isnull=True)
+    total = todo.count()
+    last = 0
+    while True:
+        rows = list(
+            todo.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "consultation_id", "body")[:batch_size]
+        )
+        if not rows:
+            break
+        with transaction.atomic():
+            _group_batch(rows, threshold, outcome)
+        last = rows[-1][0]
+        outcome.comments += len(rows)
+        if progress is not None:
+            progress(min(outcome.comments, total), total)
+    return outcome
+
+
+def _forget(scope, consultations):
+    CampaignBandKey.objects.filter(comment__in=scope).delete()
+    CommentSignature.objects.filter(comment__in=scope).delete()
+    scope.exclude(campaign=None).update(campaign=None)
+    campaigns = Campaign.objects.all()
+    if consultations is not None:
+        campaigns = campaigns.filter(consultation__in=consultations)
+    campaigns.delete()
+
+
+def _insert(model, columns, rows):
+    """Insert plain rows: COPY on PostgreSQL, one executemany elsewhere. A batch writes
+    sixteen band keys per comment; model instances would cost more than the grouping."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    names = ", ".join(qn(model._meta.get_field(c).column) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and hasattr(cursor.cursor, "copy"):
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def _group_batch(rows, threshold, outcome):
+    sigs, keys_of = {}, {}
+    for pk, consultation_id, body in rows:
+        sig = signature.minhash(body)
+        if sig is not None:
+            sigs[pk] = sig
+            keys_of[pk] = signature.band_keys(consultation_id, sig)
+    if not sigs:
+        return
+    outcome.signed += len(sigs)
+    # The earlier comments these may join, in one query: key -> comment ids, and each
+    # candidate's campaign state, kept up to date as this batch changes it.
+    index = defaultdict(list)
+    own, campaign_of = {}, {}
+    campaigns = {}  # id -> [size, representative's signature or None]
+    consultation_of = {pk: consultation_id for pk, consultation_id, _body in rows}
+    all_keys = {key for keys in keys_of.values() for key in keys}
+    found_rows = among(CampaignBandKey.objects.all(), "key", all_keys).values_list(
+        "key", *_CANDIDATE_FIELDS
+    )
+    for key, comment_id, campaign_id, size, minhash, rep_minhash in found_rows.iterator(2000):
+        if minhash is None:
+            continue
+        index[key].append(comment_id)
+        if comment_id not in own:
+            own[comment_id] = signature.from_bytes(minhash)
+            campaign_of[comment_id] = campaign_id
+            if campaign_id is not None and campaign_id not in campaigns:
+                rep = signature.from_bytes(rep_minhash) if rep_minhash is not None else None
+                campaigns[campaign_id] = [size or 1, rep]
+    new_keys, members = [], defaultdict(list)
+    for pk, sig in sigs.items():
+        found = {c for key in keys_of[pk] for c in index.get(key, ())}
+        candidates, seen = [], set()
+        for c in found:
+            campaign_id = campaign_of.get(c)
+            reference = own[c]
+            size = 1
+            if campaign_id is not None:
+                if campaign_id in seen:
+                    continue  # its members share one reference
+                seen.add(campaign_id)
+                size, rep = campaigns[campaign_id]
+                reference = rep if rep is not None else own[c]
+            candidates.append(_Candidate(c, campaign_id, size, own[c], reference))
+        chosen = _best(sig, candidates, threshold)
+        size = 1
+        if chosen is not None:
+            campaign_id = chosen.campaign_id
+            if campaign_id is None:
+                campaign = Campaign.objects.create(
+                    consultation_id=consultation_of[pk],
+                    representative_id=chosen.comment_id,
+                    size=0,
+                )
+                campaign_id = campaign.pk
+                campaigns[campaign_id] = [1, own[chosen.comment_id]]
+                campaign_of[chosen.comment_id] = campaign_id
+                members[campaign_id].append(chosen.comment_id)
+                outcome.campaigns += 1
+                outcome.grouped += 1
+            campaigns[campaign_id][0] += 1
+            size = campaigns[campaign_id][0]
+            campaign_of[pk] = campaign_id
+            members[campaign_id].append(pk)
+            outcome.grouped += 1
+        own[pk] = sig
+        if size <= INDEXED_MEMBERS + 1:
+            for key in keys_of[pk]:
+                index[key].append(pk)
+                new_keys.append((key, pk))
+    _insert(
+        CommentSignature,
+        ("comment", "minhash"),
+        [(pk, signature.to_bytes(sig)) for pk, sig in sigs.items()],
+    )
+    _insert(CampaignBandKey, ("key", "comment"), new_keys)
+    for campaign_id, ids in members.items():
+        PublicComment.objects.filter(pk__in=ids).update(campaign_id=campaign_id)
+        Campaign.objects.filter(pk=campaign_id).update(size=F("size") + len(ids))

@@ -1,0 +1,133 @@
+"""A comment's similarity signature: MinHash over word shingles, and its LSH band keys.
+
+Pure Python, constant time per comment:
+
+* the text is folded as for the exact-duplicate hash (``models.comments.normalise_text``,
+  case folded), split into words (letters and digits, Vietnamese diacritics kept), and
+  only its first ``MAX_WORDS`` words are read;
+* each word shingle (``SHINGLE`` consecutive words) is hashed once (CRC-32, spread to 64
+  bits by a Fibonacci multiplication: stable across processes and Python versions,
+  unlike ``hash()``, so stored signatures stay comparable);
+* one-permutation MinHash (Li, Owen and Zhang 2012): the hash's low bits choose one of
+  ``BINS`` bins, each bin keeps its smallest value; empty bins borrow from the next
+  non-empty bin to the right (rotation densification, Shrivastava and Li 2014). The share
+  of equal bins of two signatures estimates the Jaccard similarity of their shingle sets.
+  One hash per shingle instead of one per shingle and permutation: about 60 times less
+  work than classic MinHash with 64 permutations, which is what makes it fast enough
+  without numpy;
+* the signature's bins are cut into ``BANDS`` bands of ``ROWS`` bins; a band's key (with
+  the consultation, so two consultations never meet) is what the database indexes: two
+  comments are compared only when at least one band key is equal.
+"""
+
+import re
+import struct
+import zlib
+from operator import eq
+
+from ..models.comments import normalise_text
+
+#: Words of a text that are read: longer texts are judged on their beginning, so a
+#: signature costs the same for any comment (a campaign letter is shorter than this).
+MAX_WORDS = 400
+#: Words per shingle (pairs; the code is written for 2). Measured on the generated campaign data (docs/campaigns.md):
+#: pairs of words keep a letter with a few words swapped close to its template, while
+#: distinct comments on the same subject, sharing its vocabulary, stay far apart.
+SHINGLE = 2
+#: Fewer shingles than this: no signature (too short to tell a campaign from a
+#: common phrase such as "Tôi đồng ý"; identical short texts are grouped by text hash).
+MIN_SHINGLES = 8
+#: Bins of the signature, and how they are cut into bands for the lookup.
+BINS = 64
+BANDS = 16
+ROWS = BINS // BANDS
+
+_MASK = (1 << 64) - 1
+_EMPTY = 1 << 32  # above any 32-bit value
+_GOLDEN = 0x9E3779B97F4A7C15
+_BIN_BITS = BINS.bit_length() - 1
+_WORD = re.compile(r"\w+")
+_PACK = struct.Struct(f"<{BINS}I")
+
+
+def words(text):
+    """The words of ``text`` that the signature reads (folded, at most ``MAX_WORDS``)."""
+    # A word is rarely longer than 20 characters: reading this much of the text is
+    # enough for MAX_WORDS words and keeps the cost bounded whatever the text's length.
+    head = (text or "")[: MAX_WORDS * 20]
+    return _WORD.findall(normalise_text(head).casefold())[:MAX_WORDS]
+
+
+def shingle_hashes(text):
+    """The set of 64-bit hashes of the text's word pairs: the CRC-32 of the pair, spread
+    over 64 bits by a Fibonacci multiplication (an odd constant: no two pairs' CRCs
+    collide that did not already; the high bits, which choose the bin and its value,
+    depend on every bit of the CRC)."""
+    found = words(text)
+    crc, golden, mask = zlib.crc32, _GOLDEN, _MASK
+    return {
+        (crc(f"{first} {second}".encode()) * golden) & mask
+        for first, second in zip(found, found[1:], strict=False)
+    }
+
+
+def minhash(text):
+    """The text's signature as a tuple of ``BINS`` 32-bit values, or None if too short."""
+    hashes = shingle_hashes(text)
+    if len(hashes) < MIN_SHINGLES:
+        return None
+    bins = [_EMPTY] * BINS
+    shift = 64 - _BIN_BITS
+    for h in hashes:
+        b = h >> shift  # the top bits choose the bin,
+        v = (h >> (shift - 32)) & 0xFFFFFFFF  # the next 32 are its value
+        if v < bins[b]:
+            bins[b] = v
+    if _EMPTY in bins:
+        bins = _densify(bins)
+    return tuple(bins)
+
+
+def _densify(bins):
+    """Fill empty bins from the next non-empty bin to the right (circular), offset by
+    the distance so that two texts agree on a filled bin only when they would agree on
+    the bin it came from. One pass from the right, twice round (O(BINS))."""
+    n = len(bins)
+    filled = list(bins)
+    value, position = None, None
+    for i in range(2 * n - 1, -1, -1):
+        j = i % n
+        if bins[j] != _EMPTY:
+            value, position = bins[j], i
+        elif value is not None and i < n:
+            filled[j] = (value + (position - i) * 0x9E3779B9) & 0xFFFFFFFF
+    return filled
+
+
+def to_bytes(signature):
+    return _PACK.pack(*signature)
+
+
+def from_bytes(data):
+    return _PACK.unpack(bytes(data))
+
+
+def similarity(a, b):
+    """Estimated Jaccard similarity of two signatures (0 to 1)."""
+    return sum(map(eq, a, b)) / BINS
+
+
+def band_keys(consultation_id, signature):
+    """The ``BANDS`` lookup keys of a signature, signed 64-bit integers (a
+    BigIntegerField): the consultation and the band's number in the high bits, the
+    CRC-32 of the band's values in the low 32."""
+    packed = to_bytes(signature)
+    width = ROWS * 4
+    keys = []
+    for band in range(BANDS):
+        key = ((consultation_id * BANDS + band) << 32) | zlib.crc32(
+            packed[band * width : (band + 1) * width]
+        )
+        key &= _MASK
+        keys.append(key - (1 << 64) if key >= 1 << 63 else key)
+    return keys
