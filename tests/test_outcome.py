@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from wagtail.models import PageLogEntry, Revision
 
 from tests import factories
@@ -147,7 +148,9 @@ def test_publish_and_withdraw_through_the_admin_are_audited(closed, moderator):
     assert closed.outcome_published_by == moderator
     entry = PageLogEntry.objects.get(action="wagtail_policycomms.outcome_publish")
     assert (entry.page_id, entry.user_id) == (closed.pk, moderator.pk)
-    assert entry.message == "Outcome page published"
+    with translation.override("en"):
+        assert entry.message == "Outcome page published"
+    assert entry.message == "Đã công bố trang kết quả"  # the default language of the tests
     # Publishing again changes nothing and logs nothing.
     client.post(reverse("wagtail_policycomms_admin:outcome_publish", args=[closed.pk]))
     assert PageLogEntry.objects.filter(action="wagtail_policycomms.outcome_publish").count() == 1
