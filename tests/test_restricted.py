@@ -14,7 +14,12 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from tests import factories
 from wagtail_policycomms.blocks import ArticleLabels
-from wagtail_policycomms.models import DraftPolicyDocument, DraftPolicyPage, PublicComment
+from wagtail_policycomms.models import (
+    ConsultationPage,
+    DraftPolicyDocument,
+    DraftPolicyPage,
+    PublicComment,
+)
 from wagtail_policycomms.permissions import VIEW_RESTRICTED, can_view_restricted
 from wagtail_policycomms.restricted import is_restricted
 from wagtail_policycomms.views.public import receipt_path
@@ -621,6 +626,13 @@ def test_drafts_with_restricted_content_are_out_of_reach_of_staff_without_the_pe
     client.force_login(page_editor(index))
     for page in (draft, secret, with_document):
         assert_refused(client, page_views(page))
+    # A round under the draft restricted as a whole carries its title: refused too.
+    secret_round = ConsultationPage.objects.get(pk=world["secret_round"].pk)
+    assert_refused(client, page_views(secret_round))
+    # A round of the public draft is not (the test can fail).
+    open_round = ConsultationPage.objects.get(pk=world["open"].pk)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[open_round.pk]))
+    assert response.status_code == 200
     # The explorer offers no action on them; it does on the public draft.
     explorer = client.get(reverse("wagtailadmin_explore", args=[index.pk])).content.decode()
     for page in (draft, with_document):
@@ -638,7 +650,7 @@ def test_drafts_with_restricted_content_are_out_of_reach_of_staff_without_the_pe
     assert response.status_code in (302, 403)
 
     client.force_login(page_editor(index, VIEW_RESTRICTED))
-    for page in (draft, secret, with_document):
+    for page in (draft, secret, with_document, secret_round):
         response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
         assert response.status_code == 200, page
     assert (

@@ -347,17 +347,46 @@ for _name in GUARDED_ACTIONS:
     setattr(RestrictedPagePermissionTester, _name, _guarded(_name))
 
 
+def _whole_draft_paths(user):
+    """The tree paths of the drafts restricted as a whole, read once per request (kept on
+    the request's user, as ``_restricted_draft_ids``)."""
+    paths = getattr(user, "_policycomms_restricted_paths", None)
+    if paths is None:
+        from .models import DraftPolicyPage
+
+        paths = tuple(
+            DraftPolicyPage.objects.exclude(classification="").values_list("path", flat=True)
+        )
+        user._policycomms_restricted_paths = paths
+    return paths
+
+
+class RestrictedRoundPermissionTester(RestrictedPagePermissionTester):
+    """A round under a draft restricted as a whole: the draft's title and content are in
+    it, so staff who may not view restricted content can do nothing to it either. Decided
+    from the tree path, one query per request; a round under a draft with only a
+    restricted article stays under ordinary page permissions (it holds no article)."""
+
+    def refused(self):
+        if "_refused" not in self.__dict__:
+            from .permissions import can_view_restricted
+
+            self._refused = not can_view_restricted(self.user) and any(
+                self.page.path.startswith(path) for path in _whole_draft_paths(self.user)
+            )
+        return self._refused
+
+
 def hide_restricted_pages(parent_page, pages, request):
     """``construct_explorer_page_queryset``: drafts restricted as a whole are not listed
     (explorer, its menu, its search) for staff who may not view restricted content, nor is
     anything under them."""
-    from .models import DraftPolicyPage
     from .permissions import can_view_restricted
 
     if can_view_restricted(request.user):
         return pages
     # Few drafts are restricted as a whole: their paths in one query, then their subtrees.
-    paths = list(DraftPolicyPage.objects.exclude(classification="").values_list("path", flat=True))
+    paths = _whole_draft_paths(request.user)
     if not paths:
         return pages
     if parent_page is not None and any(parent_page.path.startswith(path) for path in paths):

@@ -250,6 +250,13 @@ class AbstractConsultationPage(PolicyCommsPageMixin, RoutablePageMixin, Page):
         obj.outcome_published_by_id = self.outcome_published_by_id
         return obj
 
+    def permissions_for_user(self, user):
+        """Wagtail's tester; a round under a draft restricted as a whole is out of reach of
+        staff who may not view restricted content (``restricted.RestrictedRoundPermissionTester``)."""
+        from ..restricted import RestrictedRoundPermissionTester
+
+        return RestrictedRoundPermissionTester(user, self)
+
     def status_at(self, moment):
         return status_at(self.opens_at, self.closes_at, moment)
 
