@@ -307,6 +307,7 @@ def _accuracy(consultation, items):
     return in_own_group, mixed, distinct_joined
 
 
+@pytest.mark.scale
 def test_accuracy_on_10000_generated_comments(consultation):
     """10,000 comments: 3,000 variants of 5 templates (2–3 words swapped, a sentence and a
     name appended), 7,000 distinct comments on the same subject sharing its vocabulary and
@@ -330,6 +331,7 @@ def test_accuracy_on_10000_generated_comments(consultation):
     assert elapsed < 120, elapsed  # about 10 s; catches a lookup that scans
 
 
+@pytest.mark.scale
 def test_accuracy_on_submission_order(consultation):
     """The same target through ``assign``, one comment at a time as submissions call it
     (a smaller sample: 600 variants and 1,400 distinct comments)."""

@@ -428,6 +428,7 @@ def test_group_size_is_the_whole_group_when_the_export_is_filtered(exporter, con
     assert len(campaign) == 2
 
 
+@pytest.mark.scale
 def test_csv_memory_stays_flat_while_streaming_20000_rows(exporter, consultation):
     """Streaming holds one chunk (2,000 rows of values, their cells, a 64 KB block), never
     the export. Measured with tracemalloc while the rows stream (SQLite): a peak of 5.1 MB

@@ -28,7 +28,7 @@ from wagtail_policycomms import moderation
 from wagtail_policycomms.models import CommentStatus, PublicComment, counts
 from wagtail_policycomms.views.pagination import cursor_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.scale]
 
 SIZE = 10_000
 CAMPAIGN = 2_000

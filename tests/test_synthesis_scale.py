@@ -129,6 +129,7 @@ def download(consultation, export_format):
     return b"".join(response.streaming_content)
 
 
+@pytest.mark.scale
 def test_docx_with_a_5000_comment_section(big_section):
     expected = expected_rows(big_section)
     assert len(expected) == SECTION - CAMPAIGNERS + 1 + 2 + 1  # the campaign is one row
@@ -167,6 +168,7 @@ def test_docx_with_a_5000_comment_section(big_section):
     assert "Dòng mộtdòng hai, dán từ Word." in texts  # the control character dropped
 
 
+@pytest.mark.scale
 def test_xlsx_with_a_5000_comment_section(big_section):
     expected = expected_rows(big_section)
     workbook = openpyxl.load_workbook(io.BytesIO(download(big_section, "xlsx")))
@@ -228,6 +230,7 @@ DOCX_BOUND = 10_000_000
 XLSX_BOUND = 1_500_000
 
 
+@pytest.mark.scale
 def test_memory_for_a_5000_comment_section(big_section):
     report = None
 
