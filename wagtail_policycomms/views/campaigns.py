@@ -35,7 +35,6 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
-from django_tasks import TaskResultStatus
 from wagtail.admin import messages
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
@@ -44,7 +43,6 @@ from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTempla
 from wagtail.admin.widgets.button import HeaderButton
 
 from .. import moderation, tasks
-from ..conf import policycomms_settings
 from ..filters import CampaignFilterSet, draft_title_of
 from ..formats import format_count, format_staff_datetime
 from ..formats.diff import changed, diff_html
@@ -60,6 +58,7 @@ from ..permissions import (
 )
 from .answers import BaseAnswerView
 from .comments import ModerationActionMixin
+from .groups import WholeSelectionModerationMixin
 
 TEMPLATES = "wagtail_policycomms/admin/campaigns/"
 URLS = "wagtail_policycomms_admin:"
@@ -302,7 +301,9 @@ class CampaignView(StaffOnlyMixin, CampaignMixin, WagtailAdminTemplateMixin, Tem
         return context
 
 
-class CampaignModerateView(CampaignMixin, ModerationActionMixin, FormView):
+class CampaignModerateView(
+    CampaignMixin, WholeSelectionModerationMixin, ModerationActionMixin, FormView
+):
     """Confirm an action on every member (GET), then apply it in one call (POST)."""
 
     template_name = TEMPLATES + "moderate.html"
@@ -346,44 +347,22 @@ class CampaignModerateView(CampaignMixin, ModerationActionMixin, FormView):
         kwargs["initial"] = {"seen_statuses": list(self.counts)}
         return kwargs
 
-    def form_valid(self, form):
-        if self.size <= policycomms_settings.MODERATION_BATCH_SIZE:
-            outcome = moderation.moderate(
-                self.members,
-                self.action.code,
-                self.request.user,
-                expected=form.expected,
-                **form.moderation_kwargs,
-            )
-            messages.success(self.request, self.action.done_many(outcome.changed, outcome.skipped))
-            return redirect(self.get_success_url())
-        result = tasks.moderate_campaign.enqueue(
-            self.campaign.pk,
-            self.action.code,
-            self.request.user.pk,
-            expected=form.expected,
-            **form.moderation_kwargs,
+    moderation_task = tasks.moderate_campaign
+
+    @property
+    def selection_size(self):
+        return self.size
+
+    def task_target(self):
+        return self.campaign.pk
+
+    def background_message(self):
+        return gettext(
+            "The %(count)s comments of this campaign are being handled in the "
+            "background, %(batch)s at a time; the campaign's counts show the "
+            "progress. If the work stops part-way, choose the same action again: it "
+            "carries on with the comments not yet handled."
         )
-        if result.status == TaskResultStatus.SUCCESSFUL:  # an immediate backend
-            outcome = result.return_value
-            messages.success(
-                self.request, self.action.done_many(outcome["changed"], outcome["skipped"])
-            )
-        else:
-            messages.success(
-                self.request,
-                gettext(
-                    "The %(count)s comments of this campaign are being handled in the "
-                    "background, %(batch)s at a time; the campaign's counts show the "
-                    "progress. If the work stops part-way, choose the same action again: it "
-                    "carries on with the comments not yet handled."
-                )
-                % {
-                    "count": format_count(self.size),
-                    "batch": format_count(policycomms_settings.MODERATION_BATCH_SIZE),
-                },
-            )
-        return redirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

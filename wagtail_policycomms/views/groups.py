@@ -192,7 +192,51 @@ class CommentGroupIndexView(PermissionCheckedMixin, BaseListingView):
             row["first"] = format_staff_datetime(row["first"])
 
 
-class GroupModerateView(ModerationActionMixin, FormView):
+class WholeSelectionModerationMixin:
+    """Apply a confirmed action to every member of a selection (a duplicate group, a
+    campaign): in the request up to ``POLICYCOMMS_MODERATION_BATCH_SIZE`` members, as
+    ``moderation_task`` (committed batches) above it. Steps to give: ``members``,
+    ``selection_size``, ``task_target`` (the task's first argument) and
+    ``background_message`` (``%(count)s``, ``%(batch)s``)."""
+
+    moderation_task = None
+
+    def form_valid(self, form):
+        if self.selection_size <= policycomms_settings.MODERATION_BATCH_SIZE:
+            outcome = moderation.moderate(
+                self.members,
+                self.action.code,
+                self.request.user,
+                expected=form.expected,
+                **form.moderation_kwargs,
+            )
+            messages.success(self.request, self.action.done_many(outcome.changed, outcome.skipped))
+            return redirect(self.get_success_url())
+        result = self.moderation_task.enqueue(
+            self.task_target(),
+            self.action.code,
+            self.request.user.pk,
+            expected=form.expected,
+            **form.moderation_kwargs,
+        )
+        if result.status == TaskResultStatus.SUCCESSFUL:  # an immediate backend
+            outcome = result.return_value
+            messages.success(
+                self.request, self.action.done_many(outcome["changed"], outcome["skipped"])
+            )
+        else:
+            messages.success(
+                self.request,
+                self.background_message()
+                % {
+                    "count": format_count(self.selection_size),
+                    "batch": format_count(policycomms_settings.MODERATION_BATCH_SIZE),
+                },
+            )
+        return redirect(self.get_success_url())
+
+
+class GroupModerateView(WholeSelectionModerationMixin, ModerationActionMixin, FormView):
     """Confirm an action on every member of a group (GET), then apply it in one call (POST)."""
 
     template_name = TEMPLATES + "group_moderate.html"
@@ -234,44 +278,22 @@ class GroupModerateView(ModerationActionMixin, FormView):
         }
         return kwargs
 
-    def form_valid(self, form):
-        if self.counts["size"] <= policycomms_settings.MODERATION_BATCH_SIZE:
-            outcome = moderation.moderate(
-                self.members,
-                self.action.code,
-                self.request.user,
-                expected=form.expected,
-                **form.moderation_kwargs,
-            )
-            messages.success(self.request, self.action.done_many(outcome.changed, outcome.skipped))
-            return redirect(self.get_success_url())
-        result = tasks.moderate_group.enqueue(
-            self.representative.pk,
-            self.action.code,
-            self.request.user.pk,
-            expected=form.expected,
-            **form.moderation_kwargs,
+    moderation_task = tasks.moderate_group
+
+    @property
+    def selection_size(self):
+        return self.counts["size"]
+
+    def task_target(self):
+        return self.representative.pk
+
+    def background_message(self):
+        return gettext(
+            "The %(count)s comments of this group are being handled in the "
+            "background, %(batch)s at a time; the group's counts show the progress. "
+            "If the work stops part-way, choose the same action again: it carries "
+            "on with the comments not yet handled."
         )
-        if result.status == TaskResultStatus.SUCCESSFUL:  # an immediate backend
-            outcome = result.return_value
-            messages.success(
-                self.request, self.action.done_many(outcome["changed"], outcome["skipped"])
-            )
-        else:
-            messages.success(
-                self.request,
-                gettext(
-                    "The %(count)s comments of this group are being handled in the "
-                    "background, %(batch)s at a time; the group's counts show the progress. "
-                    "If the work stops part-way, choose the same action again: it carries "
-                    "on with the comments not yet handled."
-                )
-                % {
-                    "count": format_count(self.counts["size"]),
-                    "batch": format_count(policycomms_settings.MODERATION_BATCH_SIZE),
-                },
-            )
-        return redirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
