@@ -236,21 +236,13 @@ class AnswerCommentView(BaseAnswerView):
         return context
 
 
-class AnswerGroupView(BaseAnswerView):
-    submit_button_label = _("Save answer for the whole group")
+class ManyAnswerView(BaseAnswerView):
+    """One answer for every comment of a selection (a duplicate group, a campaign):
+    ``load`` sets ``consultation``, ``comment`` (the one shown) and ``comments``, then calls
+    ``load_shared_answer``."""
 
-    def load(self, consultation_pk, text_hash):
-        self.consultation = get_object_or_404(ConsultationPage, pk=consultation_pk)
-        first = (
-            PublicComment.objects.filter(consultation=self.consultation, text_hash=text_hash)
-            .order_by("submitted_at", "pk")
-            .first()
-        )
-        if first is None:
-            raise Http404
-        self.comment = first
-        self.comments = PublicComment.objects.duplicates_of(first)
-        # Edit the group's answer when every member shares one; otherwise a new one.
+    def load_shared_answer(self):
+        # Edit the selection's answer when every member shares one; otherwise a new one.
         response_ids = list(
             self.comments.order_by().values_list("response_id", flat=True).distinct()[:2]
         )
@@ -260,9 +252,6 @@ class AnswerGroupView(BaseAnswerView):
             if len(response_ids) == 1 and response_ids[0] is not None
             else None
         )
-
-    def get_page_title(self):
-        return _("Answer a group of identical comments")
 
     @cached_property
     def group_size(self):
@@ -285,6 +274,26 @@ class AnswerGroupView(BaseAnswerView):
             mixed_answers=self.mixed_answers,
         )
         return context
+
+
+class AnswerGroupView(ManyAnswerView):
+    submit_button_label = _("Save answer for the whole group")
+
+    def load(self, consultation_pk, text_hash):
+        self.consultation = get_object_or_404(ConsultationPage, pk=consultation_pk)
+        first = (
+            PublicComment.objects.filter(consultation=self.consultation, text_hash=text_hash)
+            .order_by("submitted_at", "pk")
+            .first()
+        )
+        if first is None:
+            raise Http404
+        self.comment = first
+        self.comments = PublicComment.objects.duplicates_of(first)
+        self.load_shared_answer()
+
+    def get_page_title(self):
+        return _("Answer a group of identical comments")
 
 
 class SetPublishedView(View):

@@ -47,7 +47,7 @@ from ..filters import CampaignFilterSet, draft_title_of
 from ..formats import format_count, format_staff_datetime
 from ..formats.diff import changed, diff_html
 from ..forms import ManyModerationForm
-from ..models import Campaign, CommentResponse, CommentStatus, PublicComment
+from ..models import Campaign, CommentStatus, PublicComment
 from ..moderation import ACTIONS
 from ..permissions import (
     can_answer,
@@ -56,7 +56,7 @@ from ..permissions import (
     comment_permission_policy,
     forbidden,
 )
-from .answers import BaseAnswerView
+from .answers import ManyAnswerView
 from .comments import ModerationActionMixin
 from .groups import WholeSelectionModerationMixin
 
@@ -377,7 +377,7 @@ class CampaignModerateView(
         return context
 
 
-class CampaignAnswerView(BaseAnswerView):
+class CampaignAnswerView(ManyAnswerView):
     """One answer for every member (``moderation.answer``), as for a duplicate group."""
 
     submit_button_label = _("Save answer for the whole campaign")
@@ -392,16 +392,7 @@ class CampaignAnswerView(BaseAnswerView):
         if first is None:
             raise Http404
         self.comment = first
-        # Edit the campaign's answer when every member shares one; otherwise a new one.
-        response_ids = list(
-            self.comments.order_by().values_list("response_id", flat=True).distinct()[:2]
-        )
-        self.mixed_answers = len(response_ids) > 1
-        self.response = (
-            CommentResponse.objects.filter(pk=response_ids[0]).first()
-            if len(response_ids) == 1 and response_ids[0] is not None
-            else None
-        )
+        self.load_shared_answer()
 
     def get_page_title(self):
         return gettext("Answer campaign %(id)s") % {"id": self.campaign.pk}
@@ -409,32 +400,13 @@ class CampaignAnswerView(BaseAnswerView):
     def get_success_url(self):
         return get_valid_next_url_from_request(self.request) or campaign_url(self.campaign.pk)
 
-    @cached_property
-    def size(self):
-        return self.comments.count()
-
-    def success_message(self):
-        return ngettext(
-            "Answer saved for %(count)d comment.",
-            "Answer saved for %(count)d comments.",
-            self.size,
-        ) % {"count": self.size}
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            comment=self.comment,
-            group=True,
-            group_heading=ngettext(
-                "Campaign %(id)s: %(count)s near-identical comment",
-                "Campaign %(id)s: %(count)s near-identical comments",
-                self.size,
-            )
-            % {"id": self.campaign.pk, "count": format_count(self.size)},
-            group_size=self.size,
-            group_sample=list(self.comments.order_by("submitted_at", "pk")[:10]),
-            mixed_answers=self.mixed_answers,
-        )
+        context["group_heading"] = ngettext(
+            "Campaign %(id)s: %(count)s near-identical comment",
+            "Campaign %(id)s: %(count)s near-identical comments",
+            self.group_size,
+        ) % {"id": self.campaign.pk, "count": format_count(self.group_size)}
         return context
 
 
