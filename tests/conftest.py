@@ -4,9 +4,46 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 
 from tests import factories
+
+
+@pytest.fixture(scope="module")
+def module_db(request, django_db_setup, django_db_blocker):
+    """Data built once for a whole test module and rolled back at its end: Django's
+    ``TestCase.setUpTestData`` for pytest. Page trees cost most of the suite's time (every
+    page is saved, revised, published, indexed for search and in the reference index); a
+    module whose tests read the same tree builds it once.
+
+    A module-scoped fixture that builds data depends on this one and returns the objects;
+    each test gets them afresh from a function-scoped fixture (``factories.fresh``), so
+    nothing one test changes in memory reaches the next, and each test's own changes are
+    rolled back to this transaction's savepoint as usual. Every test of such a module runs
+    on one xdist worker (the ``xdist_group`` mark below), so the data is built once.
+
+    A transactional test (``transactional_db``) cannot run inside this transaction: a
+    module that has one is refused here rather than passing by accident.
+    """
+    transactional = [
+        item.name
+        for item in request.session.items
+        if item.path == request.path and "transactional_db" in getattr(item, "fixturenames", ())
+    ]
+    if transactional:
+        pytest.fail(f"module_db in a module with transactional tests: {transactional}")
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks
+def pytest_collection_modifyitems(config, items):
+    """The tests of a module that builds shared data (``module_db``) stay on one worker."""
+    for item in items:
+        if "module_db" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 @pytest.fixture

@@ -44,6 +44,22 @@ HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 _sequence = itertools.count(1)
 
 
+def fresh(value):
+    """``value`` (a model instance, or a dict, list or tuple of them, nested) read again from
+    the database: the objects a test receives from data built once per module
+    (``module_db``), so that no test sees another's changes made in memory. Pages come back
+    as their specific class. Anything else is returned as it is."""
+    if isinstance(value, dict):
+        return {key: fresh(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(fresh(item) for item in value)
+    if isinstance(value, Page):
+        return Page.objects.get(pk=value.pk).specific
+    if hasattr(value, "_meta") and getattr(value, "pk", None) is not None:
+        return type(value)._default_manager.get(pk=value.pk)
+    return value
+
+
 def hanoi(year, month, day, hour=0, minute=0):
     """An aware datetime on the Hanoi wall clock, as editors enter them."""
     return datetime(year, month, day, hour, minute, tzinfo=HANOI)

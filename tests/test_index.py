@@ -27,9 +27,11 @@ def listed(response):
     return [row["page"].title for row in response.context["rows"]]
 
 
-@pytest.fixture
-def catalogue(index):
-    """Five drafts, one per listing status, with distinct units, fields and topics."""
+@pytest.fixture(scope="module")
+def shared_catalogue(module_db):
+    """Five drafts, one per listing status, with distinct units, fields and topics, in a
+    section of their own: built once for the module (``module_db``)."""
+    index = factories.make_index(factories.make_home())
     education, health = factories.make_sector("Giáo dục"), factories.make_sector("Y tế")
     science = factories.make_unit("Phòng Quản lý khoa học")
     technology = factories.make_unit("Phòng Quản lý công nghệ")
@@ -41,6 +43,7 @@ def catalogue(index):
         return page
 
     return {
+        "index": index,
         "open": draft("Học phí năm học mới", science, education, ["hoc-phi"], ["closed", "open"]),
         "upcoming": draft(
             "Phí thẩm định công nghệ", technology, health, ["phi"], ["closed", "upcoming"]
@@ -51,6 +54,19 @@ def catalogue(index):
         "units": (science, technology),
         "sectors": (education, health),
     }
+
+
+@pytest.fixture
+def catalogue(shared_catalogue, db):
+    return factories.fresh(shared_catalogue)
+
+
+@pytest.fixture
+def index(request):
+    """The catalogue's section where a test uses the catalogue, else a new empty one."""
+    if "catalogue" in request.fixturenames:
+        return request.getfixturevalue("catalogue")["index"]
+    return factories.make_index(request.getfixturevalue("home"))
 
 
 def test_listing_shows_every_public_draft(client, index, catalogue):
