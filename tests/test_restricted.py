@@ -674,6 +674,17 @@ def test_drafts_restricted_as_a_whole_are_not_listed_without_the_permission(clie
     client.force_login(page_editor(index))
     for url in listings:
         response = client.get(url)
+        if url == listings[2]:
+            # The draft's own explorer page is refused (tests/test_restricted_admin.py).
+            assert response.status_code == 302, url
+            assert response["Location"] == reverse("wagtailadmin_home"), url
+            assert DRAFT_MARK not in response.content.decode(), url
+            continue
+        if url == listings[7] and response.status_code == 400:
+            # The explorer menu's API (Wagtail 8): not an explorable page, as if it did not
+            # exist; Wagtail 7.4 lists no child (below).
+            assert response.json() == {"message": "parent page doesn't exist"}, url
+            continue
         assert response.status_code == 200, url
         text = response.content.decode()
         # A search echoes its words, a draft's own listing its title (only by its address):

@@ -25,8 +25,11 @@ Enforcement, also here (registered in ``wagtail_hooks``):
 
 In the admin, staff without that permission do not see restricted content: a draft
 holding any (``holds_restricted_content``) is out of their reach
-(``RestrictedPagePermissionTester``, ``DraftPolicyPage.permissions_for_user``), and drafts
-restricted as a whole are not listed (``hide_restricted_pages``).
+(``RestrictedPagePermissionTester``, ``DraftPolicyPage.permissions_for_user``), drafts
+restricted as a whole are not listed (``hide_restricted_pages``, and Wagtail's global page
+search through ``RestrictedPagePermissionPolicy``), nor are restricted documents in
+Wagtail's *Documents* admin (``RestrictedDocumentPermissionPolicy``); both policies are put
+in Wagtail's place by ``install_permission_policies``.
 """
 
 from collections.abc import Mapping
@@ -39,6 +42,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import PagePermissionTester
+from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 
 class Classification(models.TextChoices):
@@ -209,11 +214,18 @@ def refuse_serving_document(document, request):
 
     if can_view_restricted(request.user):
         return None
-    if restricted_documents().filter(document_id=document.pk).exists():
-        raise PermissionDenied
-    if linked_only_from_restricted_text(document):
+    if is_restricted_document(document):
         raise PermissionDenied
     return None
+
+
+def is_restricted_document(document):
+    """Whether ``document`` is restricted (``restricted_documents``, or linked only from
+    restricted text): its file is refused to anyone who may not view restricted content.
+    For many documents at once (the admin): ``_restricted_document_ids``."""
+    if restricted_documents().filter(document_id=document.pk).exists():
+        return True
+    return linked_only_from_restricted_text(document)
 
 
 def linked_only_from_restricted_text(document):
@@ -221,31 +233,81 @@ def linked_only_from_restricted_text(document):
     restricted as a whole, and from nowhere else (Wagtail's ``ReferenceIndex``: another
     page, a public article, a listed document, a snippet…). At most two queries: the
     references, then the drafts they come from."""
+    from wagtail.models import ReferenceIndex
+
+    references = ReferenceIndex.get_references_to(document).values_list(
+        "content_type_id", "object_id", "content_path"
+    )
+    return document.pk in _only_from_restricted_text(
+        (document.pk, *reference) for reference in references
+    )
+
+
+def documents_linked_only_from_restricted_text():
+    """The ids of the documents ``linked_only_from_restricted_text``, all at once for a
+    listing: two queries (every reference to the documents linked from a draft holding
+    restricted content, then those drafts), whatever the number of documents."""
     from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+    from wagtail.documents import get_document_model
     from wagtail.models import ReferenceIndex
 
     from .models import DraftPolicyPage
 
+    document_type = ContentType.objects.get_for_model(
+        get_document_model(), for_concrete_model=False
+    )
     draft_type = ContentType.objects.get_for_model(DraftPolicyPage)
-    in_drafts = {}  # draft id -> the block ids of its text linking the document
-    for content_type_id, object_id, content_path in ReferenceIndex.get_references_to(
-        document
-    ).values_list("content_type_id", "object_id", "content_path"):
+    drafts = restricted_drafts().annotate(id_text=Cast("pk", CharField())).values("id_text")
+    linked = ReferenceIndex.objects.filter(
+        to_content_type=document_type, content_type=draft_type, object_id__in=drafts
+    ).values("to_object_id")
+    references = ReferenceIndex.objects.filter(
+        to_content_type=document_type, to_object_id__in=linked
+    ).values_list("to_object_id", "content_type_id", "object_id", "content_path")
+    return _only_from_restricted_text(
+        (int(document_id), *reference) for document_id, *reference in references
+    )
+
+
+def _only_from_restricted_text(references):
+    """Among the documents of ``references`` (document id, content type id, object id,
+    content path: every reference to each), the ids of those linked only from restricted
+    text. One query: the drafts the references come from."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import DraftPolicyPage
+
+    draft_type = ContentType.objects.get_for_model(DraftPolicyPage)
+    elsewhere = set()  # documents used by some other place: not only restricted text
+    places = {}  # document id -> draft id -> the block ids of its text linking it
+    for document_id, content_type_id, object_id, content_path in references:
         if content_type_id != draft_type.pk:
-            return False  # used by some other place: not only restricted text
+            elsewhere.add(document_id)
+            continue
         field, _dot, rest = content_path.partition(".")
         # An article's block id; any other field of the draft: restricted with the draft.
         place = rest.partition(".")[0] if field == "body" else "*"
-        in_drafts.setdefault(int(object_id), set()).add(place)
-    if not in_drafts:
-        return False
-    for draft in DraftPolicyPage.objects.filter(pk__in=in_drafts).only("classification", "body"):
-        if is_restricted(draft):
-            continue
-        secret = {block.id for block in draft.articles if is_restricted(block)}
-        if not in_drafts[draft.pk] <= secret:
-            return False  # linked from a public article of a public draft
-    return True
+        places.setdefault(document_id, {}).setdefault(int(object_id), set()).add(place)
+    for document_id in elsewhere:
+        places.pop(document_id, None)
+    if not places:
+        return set()
+    secret = {}  # draft id -> its restricted block ids; None: restricted as a whole
+    draft_ids = {draft_id for in_drafts in places.values() for draft_id in in_drafts}
+    for draft in DraftPolicyPage.objects.filter(pk__in=draft_ids).only("classification", "body"):
+        secret[draft.pk] = (
+            None
+            if is_restricted(draft)
+            else {block.id for block in draft.articles if is_restricted(block)}
+        )
+    return {
+        document_id
+        for document_id, in_drafts in places.items()
+        # Not linked from a public article of a public draft.
+        if all(secret.get(pk) is None or linking <= secret[pk] for pk, linking in in_drafts.items())
+    }
 
 
 # --- The admin: staff who may not view restricted content -----------------------------------
@@ -377,26 +439,144 @@ class RestrictedRoundPermissionTester(RestrictedPagePermissionTester):
         return self._refused
 
 
-def hide_restricted_pages(parent_page, pages, request):
-    """``construct_explorer_page_queryset``: drafts restricted as a whole are not listed
-    (explorer, its menu, its search) for staff who may not view restricted content, nor is
-    anything under them."""
+def under_whole_drafts(user):
+    """The pages (a ``Q`` on the tree path) under a draft restricted as a whole, the draft
+    included, that ``user`` may not see; ``None`` when there are none or ``user`` may view
+    restricted content. One query per request (``_whole_draft_paths``)."""
     from .permissions import can_view_restricted
 
-    if can_view_restricted(request.user):
-        return pages
-    # Few drafts are restricted as a whole: their paths in one query, then their subtrees.
-    paths = _whole_draft_paths(request.user)
+    if can_view_restricted(user):
+        return None
+    paths = _whole_draft_paths(user)
     if not paths:
-        return pages
-    if parent_page is not None and any(parent_page.path.startswith(path) for path in paths):
-        return pages.none()
+        return None
     under = Q()
     for path in paths:
         under |= Q(path__startswith=path)
+    return under
+
+
+#: The explorer's own views (its page and its results), refused on a hidden draft.
+_EXPLORER_VIEWS = frozenset({"wagtailadmin_explore", "wagtailadmin_explore_results"})
+
+
+def hide_restricted_pages(parent_page, pages, request):
+    """``construct_explorer_page_queryset``: drafts restricted as a whole are not listed
+    (explorer, its menu, its search) for staff who may not view restricted content, nor is
+    anything under them. The explorer page of such a draft or of one of its rounds, opened
+    by its address, is refused (its header and breadcrumb name the draft); the explorer
+    menu's listing of it (the admin API) is empty."""
+    under = under_whole_drafts(request.user)
+    if under is None:
+        return pages
+    paths = _whole_draft_paths(request.user)
+    if parent_page is not None and any(parent_page.path.startswith(path) for path in paths):
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name in _EXPLORER_VIEWS:
+            raise PermissionDenied
+        return pages.none()
     return pages.exclude(under)
 
 
 def hide_restricted_chosen_pages(pages, request):
     """``construct_page_chooser_queryset``: the same, in the page chooser."""
     return hide_restricted_pages(None, pages, request)
+
+
+class RestrictedPagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page permission policy, where a draft restricted as a whole and the pages
+    under it are not explorable by staff who may not view restricted content: Wagtail's
+    global page search (which has no queryset hook), the explorer, its menu and the
+    history of pages (log entries) read ``explorable_instances``. One filter, one query per
+    request; nothing changes for users with the permission."""
+
+    def explorable_instances(self, user):
+        pages = super().explorable_instances(user)
+        under = under_whole_drafts(user)
+        return pages if under is None else pages.exclude(under)
+
+
+def _restricted_document_ids(user):
+    """The ids of the restricted documents (``restricted_documents``, and those
+    ``documents_linked_only_from_restricted_text``), read once per request (kept on the
+    request's user): three queries, whatever the number of documents."""
+    ids = getattr(user, "_policycomms_restricted_documents", None)
+    if ids is None:
+        listed = restricted_documents().values_list("document_id", flat=True)
+        ids = frozenset(listed) | frozenset(documents_linked_only_from_restricted_text())
+        user._policycomms_restricted_documents = ids
+    return ids
+
+
+def hide_restricted_documents(documents, user):
+    """``documents`` without the restricted ones, for staff who may not view restricted
+    content: one filter."""
+    from .permissions import can_view_restricted
+
+    if can_view_restricted(user):
+        return documents
+    return documents.exclude(pk__in=_restricted_document_ids(user))
+
+
+class RestrictedDocumentPermissionPolicy(CollectionOwnershipPermissionPolicy):
+    """Wagtail's document permission policy, where restricted documents are not there for
+    staff who may not view restricted content: not listed (the *Documents* listing, the
+    document chooser, bulk actions read ``instances_user_has_any_permission_for``), and
+    their edit, delete and usage pages, and bulk actions on them, are refused Wagtail's
+    way (``user_has_any_permission_for_instance``; the same ids, no query per document)."""
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        documents = super().instances_user_has_any_permission_for(user, actions)
+        return hide_restricted_documents(documents, user)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        from .permissions import can_view_restricted
+
+        if not super().user_has_any_permission_for_instance(user, actions, instance):
+            return False
+        return can_view_restricted(user) or instance.pk not in _restricted_document_ids(user)
+
+
+def install_permission_policies():
+    """Make ``RestrictedPagePermissionPolicy`` and ``RestrictedDocumentPermissionPolicy``
+    Wagtail's page and document policies (called by ``wagtail_hooks``).
+
+    Wagtail 8 looks them up in its policy registry: registered there. Wagtail 7.4 has no
+    registry: its views import its policy objects by name
+    (``wagtail.permissions.page_permission_policy``,
+    ``wagtail.documents.permissions.permission_policy``), so each object becomes an
+    instance of our subclass (same state, the methods above on top); no view, URL or
+    template of Wagtail is replaced. On Wagtail 7.4, a document policy of the portal's own
+    (not Wagtail's ``CollectionOwnershipPermissionPolicy``) is left as it is."""
+    from wagtail.documents import get_document_model, get_document_model_string
+
+    try:
+        from wagtail.permissions import register_permission_policy
+    except ImportError:  # Wagtail 7.4
+        from wagtail import permissions
+        from wagtail.documents import permissions as document_permissions
+
+        pages, documents = (
+            permissions.page_permission_policy,
+            document_permissions.permission_policy,
+        )
+        if type(pages) is PagePermissionPolicy:
+            pages.__class__ = RestrictedPagePermissionPolicy
+        if type(documents) is CollectionOwnershipPermissionPolicy:
+            documents.__class__ = RestrictedDocumentPermissionPolicy
+        return
+    from wagtail.models import AbstractPage
+
+    # The base page model by default (``WAGTAIL_PAGE_MODEL``), as Wagtail's own policy.
+    register_permission_policy(AbstractPage, RestrictedPagePermissionPolicy())
+    # wagtail.documents registers its own in its ``ready()``, which may run after this
+    # module is imported: for the document model exactly, ours is looked up first.
+    register_permission_policy(
+        get_document_model(),
+        RestrictedDocumentPermissionPolicy(
+            get_document_model_string(),
+            auth_model="wagtaildocs.Document",
+            owner_field_name="uploaded_by_user",
+        ),
+        exact_class=True,
+    )

@@ -22,6 +22,7 @@ from .restricted import (
     apply_restrictions,
     hide_restricted_chosen_pages,
     hide_restricted_pages,
+    install_permission_policies,
     refuse_publishing,
     refuse_serving_document,
 )
@@ -34,6 +35,9 @@ from .viewsets import DataSubjectRequestViewSet, PolicyCommsViewSetGroup, Public
 # Wagtail 8 reads the comments' and assignments' policies from its registry: register them
 # before the viewsets (Wagtail 7.4 asks the viewsets, see viewsets.py).
 register_permission_policies()
+# Wagtail's page and document policies, without restricted drafts and documents for staff
+# who may not see them (restricted: the global page search and the documents have no hook).
+install_permission_policies()
 # The moderation queue "Góp ý" (its own top-level menu item), and the group holding the
 # plan, its assignments, units and fields.
 register_snippet(PublicCommentViewSet)
