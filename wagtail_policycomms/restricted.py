@@ -479,7 +479,18 @@ def hide_restricted_pages(parent_page, pages, request):
 
 
 def hide_restricted_chosen_pages(pages, request):
-    """``construct_page_chooser_queryset``: the same, in the page chooser."""
+    """``construct_page_chooser_queryset``: the same, in the page chooser; its view of a
+    hidden draft's children, opened by its address, is refused (its heading names the
+    draft)."""
+    match = getattr(request, "resolver_match", None)
+    parent_id = match.kwargs.get("parent_page_id") if match is not None else None
+    if parent_id is not None and under_whole_drafts(request.user) is not None:
+        from wagtail.models import Page
+
+        parent = Page.objects.filter(pk=parent_id).only("path").first()
+        paths = _whole_draft_paths(request.user)
+        if parent is not None and any(parent.path.startswith(path) for path in paths):
+            raise PermissionDenied
     return hide_restricted_pages(None, pages, request)
 
 
