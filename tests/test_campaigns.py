@@ -5,9 +5,12 @@ The moderators' side (listing, approving a campaign, splitting members out) is i
 ``test_campaign_moderation.py``.
 """
 
+import hashlib
 import io
 import random
+import struct
 import time
+import unicodedata
 from collections import Counter, defaultdict
 
 import pytest
@@ -114,6 +117,99 @@ def test_band_keys_depend_on_the_consultation():
     assert len(set(keys)) == signature.BANDS
     assert all(-(2**63) <= key < 2**63 for key in keys)
     assert not set(keys) & set(signature.band_keys(2, sig))
+
+
+# Pinned outputs: stored signatures and band keys must stay comparable across versions
+# (a faster implementation must give these exact values; they were computed with the
+# first implementation, before the signature was optimised).
+_PINNED_TEXTS = [
+    "Đề nghị Ban soạn thảo giữ nguyên mức hỗ trợ tối đa cho hộ nghèo tại Điều 5, "
+    "bổ sung lộ trình ba năm và công bố số liệu chi phí tuân thủ của từng tỉnh.",
+    "một hai ba bốn năm sáu bảy tám chín mười",  # few shingles: empty bins densified
+    "  ĐỀ NGHỊ\r\n giữ   nguyên mức_hỗ trợ 2025 tại Điều 5; bổ sung lộ trình (3 năm)!  ",
+]
+_PINNED = [
+    (
+        "6da38a9d1f97d0dd249a83cb2426b59711481f65676fe22473a44759669e7892",
+        [208378262905, 212999582974, 214853662715, 222212963559],
+        [
+            -9223371777277719201,
+            -9223371772663306435,
+            -9223371769897367128,
+            -9223371765879516336,
+        ],
+    ),
+    (
+        "9937582ff4c550c29e40c84770dfb830fbd2511ab32f48e0a2c8a2d8f812af98",
+        [207328379098, 212684060316, 219016602407, 219317686749],
+        [
+            -9223371776536353551,
+            -9223371773208589503,
+            -9223371768951744692,
+            -9223371765037188065,
+        ],
+    ),
+    (
+        "b2c5f0742cc6469de5710f5fd4ea67a3e40ffda79279e162ebddfb700f1b4e8f",
+        [209965351875, 212021492071, 217611444130, 220578992312],
+        [
+            -9223371777387252241,
+            -9223371771991019138,
+            -9223371769872712257,
+            -9223371762873728852,
+        ],
+    ),
+]
+
+
+def _pinning_corpus():
+    """300 generated texts of every length that matters: none, fewer than
+    ``MIN_SHINGLES`` shingles, few (densified), many, more than ``MAX_WORDS`` words; with
+    odd spacing, Windows line breaks, upper case, decomposed (NFD) diacritics, digits and
+    underscores."""
+    rng = random.Random(2015)
+    vocab = (
+        "đề nghị ban soạn thảo giữ nguyên mức hỗ trợ tối đa cho hộ nghèo tại điều khoản "
+        "bổ sung lộ trình năm công bố số liệu chi phí tuân thủ tỉnh thành phố Hà Nội "
+        "người dân doanh nghiệp ĐÀ NẴNG Quy_định 2025 91/2025/QH15 ý kiến"
+    )
+    vocab = vocab.split(" ")
+    seps = [" ", "  ", ", ", ". ", "\n", "\r\n", "; ", " - ", "\t"]
+    texts = []
+    for n in range(300):
+        length = rng.choice([0, 3, 8, 9, 10, 12, 20, 60, 150, 399, 400, 401, 800, 3000])
+        parts = []
+        for _ in range(length):
+            parts.append(rng.choice(vocab))
+            parts.append(rng.choice(seps))
+        text = "".join(parts)
+        if n % 5 == 0:
+            text = unicodedata.normalize("NFD", text)
+        if n % 7 == 0:
+            text = text.upper()
+        texts.append(text)
+    return texts
+
+
+def test_signatures_and_band_keys_are_pinned():
+    for text, (digest, first_keys, last_keys) in zip(_PINNED_TEXTS, _PINNED, strict=True):
+        sig = signature.minhash(text)
+        assert hashlib.sha256(signature.to_bytes(sig)).hexdigest() == digest
+        assert signature.band_keys(3, sig)[:4] == first_keys
+        assert signature.band_keys(2**27 + 3, sig)[-4:] == last_keys  # negative keys
+    assert signature.minhash("một hai ba bốn năm sáu bảy tám") is None  # 7 shingles
+
+    texts = _pinning_corpus()
+    whole = hashlib.sha256()
+    for n, text in enumerate(texts):
+        sig = signature.minhash(text)
+        if sig is None:
+            whole.update(b"-")
+            continue
+        whole.update(signature.to_bytes(sig))
+        whole.update(struct.pack("<16q", *signature.band_keys(n * 104729 + 1, sig)))
+    assert sum(signature.minhash(text) is None for text in texts) == 59
+    assert whole.hexdigest() == ("2c50ae2930ffe4dba4487ac61943d7792586e658bba4c739b746bd0e40a49da0")
 
 
 # --- On submission, through the real comment POST --------------------------------------

@@ -42,6 +42,10 @@ INDEXED_MEMBERS = 10
 MAX_CANDIDATE_ROWS = 200
 #: Comments per transaction of ``regroup``.
 BATCH_SIZE = 1000
+#: Rows fetched at a time by ``regroup``'s candidate queries.
+_FETCH = 2000
+#: Texts whose signatures ``regroup`` remembers (a campaign's identical copies).
+_REMEMBERED = 1000
 
 _CANDIDATE_FIELDS = (
     "comment_id",
@@ -172,13 +176,15 @@ def regroup(
     """Group existing comments that have no signature yet (nothing when
     ``POLICYCOMMS_CAMPAIGN_SIMILARITY`` is None), ``batch_size`` per
     transaction, in the order they arrived: the same rule as ``assign``, with the
-    candidates of a whole batch read in one query.
+    candidates of a whole batch read in a few single-table queries and its joinings
+    written in two statements on PostgreSQL.
 
     ``consultations``: ids (or pages) to limit it to; ``rebuild``: first forget the
     campaigns, signatures and band keys of those comments (a moderator's decisions on
     those campaigns are forgotten with them). ``progress(done, total)`` is called after
-    each batch. Memory is one batch's texts and signatures and its candidates, whatever
-    the number of comments. Running it again only reads comments without a signature
+    each batch. Memory is one batch's texts and signatures and its candidates, and the
+    signatures of at most ``_REMEMBERED`` texts, whatever the number of comments.
+    Running it again only reads comments without a signature
     (those too short for one).
     """
     if threshold is None:
@@ -194,6 +200,7 @@ def regroup(
     todo = scope.filter(campaign_signature__isnull=True)
     total = todo.count()
     last = 0
+    computed = {}  # the signatures of texts seen lately (``_signatures``)
     while True:
         rows = list(
             todo.filter(pk__gt=last)
@@ -203,7 +210,7 @@ def regroup(
         if not rows:
             break
         with transaction.atomic():
-            _group_batch(rows, threshold, outcome)
+            _group_batch(rows, threshold, outcome, computed)
         last = rows[-1][0]
         outcome.comments += len(rows)
         if progress is not None:
@@ -240,65 +247,110 @@ def _insert(model, columns, rows):
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
-def _group_batch(rows, threshold, outcome):
+def _signatures(rows, computed):
+    """Each row's signature and band keys (``{pk: sig}``, ``{pk: keys}``, without the
+    texts too short for one). A campaign's identical copies are computed once:
+    ``computed`` maps (consultation, text) to the result, and is emptied when it holds
+    ``_REMEMBERED`` texts, so memory stays flat."""
     sigs, keys_of = {}, {}
+    minhash, band_keys = signature.minhash, signature.band_keys
     for pk, consultation_id, body in rows:
-        sig = signature.minhash(body)
-        if sig is not None:
-            sigs[pk] = sig
-            keys_of[pk] = signature.band_keys(consultation_id, sig)
+        known = computed.get((consultation_id, body))
+        if known is None:
+            if len(computed) >= _REMEMBERED:
+                computed.clear()
+            sig = minhash(body)
+            known = computed[consultation_id, body] = (
+                sig,
+                None if sig is None else band_keys(consultation_id, sig),
+            )
+        if known[0] is not None:
+            sigs[pk], keys_of[pk] = known
+    return sigs, keys_of
+
+
+def _signatures_of(comment_ids):
+    """``{comment id: signature}`` of those of ``comment_ids`` that have one."""
+    rows = among(CommentSignature.objects.all(), "comment", comment_ids).values_list(
+        "comment_id", "minhash"
+    )
+    return {pk: signature.from_bytes(minhash) for pk, minhash in rows.iterator(_FETCH)}
+
+
+def _group_batch(rows, threshold, outcome, computed):
+    sigs, keys_of = _signatures(rows, computed)
     if not sigs:
         return
     outcome.signed += len(sigs)
-    # The earlier comments these may join, in one query: key -> comment ids, and each
+    # The earlier comments these may join: key -> comment ids, and each
     # candidate's campaign state, kept up to date as this batch changes it.
     index = defaultdict(list)
     own, campaign_of = {}, {}
     campaigns = {}  # id -> [size, representative's signature or None]
     consultation_of = {pk: consultation_id for pk, consultation_id, _body in rows}
+    # The keys' comment ids (index only: a campaign's indexed members appear under most
+    # keys), then each distinct candidate's signature, campaign and the campaign's size
+    # and representative's signature, once each: single-table lookups by primary key,
+    # whose plan does not depend on the tables' statistics (a join of the five tables
+    # could take minutes on tables never analysed, as in a first run after a load).
     all_keys = {key for keys in keys_of.values() for key in keys}
-    found_rows = among(CampaignBandKey.objects.all(), "key", all_keys).values_list(
-        "key", *_CANDIDATE_FIELDS
-    )
-    for key, comment_id, campaign_id, size, minhash, rep_minhash in found_rows.iterator(2000):
-        if minhash is None:
-            continue
+    keyed = among(CampaignBandKey.objects.all(), "key", all_keys).values_list("key", "comment_id")
+    for key, comment_id in keyed.iterator(_FETCH):
         index[key].append(comment_id)
-        if comment_id not in own:
-            own[comment_id] = signature.from_bytes(minhash)
-            campaign_of[comment_id] = campaign_id
-            if campaign_id is not None and campaign_id not in campaigns:
-                rep = signature.from_bytes(rep_minhash) if rep_minhash is not None else None
-                campaigns[campaign_id] = [size or 1, rep]
+    found_ids = {comment_id for ids in index.values() for comment_id in ids}
+    own.update(_signatures_of(found_ids))
+    memberships = among(PublicComment.objects.all(), "pk", own).exclude(campaign=None)
+    campaign_of.update(memberships.values_list("pk", "campaign_id").iterator(_FETCH))
+    found_campaigns = among(Campaign.objects.all(), "pk", set(campaign_of.values()))
+    representative_of = {}
+    for campaign_id, size, representative_id in found_campaigns.values_list(
+        "pk", "size", "representative_id"
+    ).iterator(_FETCH):
+        campaigns[campaign_id] = [size or 1, None]
+        representative_of[campaign_id] = representative_id
+    missing = {rep for rep in representative_of.values() if rep is not None and rep not in own}
+    reps = {**_signatures_of(missing), **own} if missing else own
+    for campaign_id, representative_id in representative_of.items():
+        campaigns[campaign_id][1] = reps.get(representative_id)
+    if len(own) < len(found_ids):  # a band key without a signature (never written so)
+        index = defaultdict(list, {key: [c for c in ids if c in own] for key, ids in index.items()})
+    similarity = signature.similarity
     new_keys, members = [], defaultdict(list)
     for pk, sig in sigs.items():
         found = {c for key in keys_of[pk] for c in index.get(key, ())}
-        candidates, seen = [], set()
+        # ``_best``, inline (no candidate objects): the highest similarity, a campaign
+        # before a lone comment, then the earliest; a campaign's members share one
+        # reference, compared once.
+        chosen, chosen_campaign, best_rank, seen = None, None, None, set()
         for c in found:
             campaign_id = campaign_of.get(c)
-            reference = own[c]
-            size = 1
             if campaign_id is not None:
                 if campaign_id in seen:
-                    continue  # its members share one reference
+                    continue
                 seen.add(campaign_id)
-                size, rep = campaigns[campaign_id]
+                rep = campaigns[campaign_id][1]
                 reference = rep if rep is not None else own[c]
-            candidates.append(_Candidate(c, campaign_id, size, own[c], reference))
-        chosen = _best(sig, candidates, threshold)
+            else:
+                reference = own[c]
+            score = similarity(sig, reference)
+            if score < threshold:
+                continue
+            rank = (score, campaign_id is not None, -c)
+            if best_rank is None or rank > best_rank:
+                chosen, chosen_campaign, best_rank = c, campaign_id, rank
         size = 1
         if chosen is not None:
-            campaign_id = chosen.campaign_id
+            campaign_id = chosen_campaign
             if campaign_id is None:
                 campaign = Campaign.objects.create(
                     consultation_id=consultation_of[pk],
-                    representative_id=chosen.comment_id,
+                    representative_id=chosen,
                     size=0,
                 )
                 campaign_id = campaign.pk
-                campaigns[campaign_id] = [1, own[chosen.comment_id]]
-                campaign_of[chosen.comment_id] = campaign_id
-                members[campaign_id].append(chosen.comment_id)
+                campaigns[campaign_id] = [1, own[chosen]]
+                campaign_of[chosen] = campaign_id
+                members[campaign_id].append(chosen)
                 outcome.campaigns += 1
                 outcome.grouped += 1
             campaigns[campaign_id][0] += 1
@@ -317,6 +369,40 @@ def _group_batch(rows, threshold, outcome):
         [(pk, signature.to_bytes(sig)) for pk, sig in sigs.items()],
     )
     _insert(CampaignBandKey, ("key", "comment"), new_keys)
-    for campaign_id, ids in members.items():
-        PublicComment.objects.filter(pk__in=ids).update(campaign_id=campaign_id)
-        Campaign.objects.filter(pk=campaign_id).update(size=F("size") + len(ids))
+    _add_members(members)
+
+
+def _add_members(members):
+    """Write a batch's joinings (campaign id -> the comments that joined it): each
+    comment's ``campaign_id`` and each campaign's size. On PostgreSQL, one UPDATE of the
+    comments and one of the campaigns for the whole batch, the ids as array parameters
+    (not one statement per campaign with a placeholder per comment); elsewhere, two
+    statements per campaign."""
+    if not members:
+        return
+    connection = connections[router.db_for_write(PublicComment)]
+    if connection.vendor != "postgresql":
+        for campaign_id, ids in members.items():
+            PublicComment.objects.filter(pk__in=ids).update(campaign_id=campaign_id)
+            Campaign.objects.filter(pk=campaign_id).update(size=F("size") + len(ids))
+        return
+    pairs = sorted((pk, campaign_id) for campaign_id, ids in members.items() for pk in ids)
+    qn = connection.ops.quote_name
+    comments, campaigns = PublicComment._meta, Campaign._meta
+    comment_table, campaign_table = qn(comments.db_table), qn(campaigns.db_table)
+    membership = qn(comments.get_field("campaign").column)
+    size = qn(campaigns.get_field("size").column)
+    # Only quoted names of our own tables and columns go into the SQL; values are parameters.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {comment_table} SET {membership} = m.campaign "  # noqa: S608
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS m(id, campaign) "
+            f"WHERE {comment_table}.{qn(comments.pk.column)} = m.id",
+            [[pk for pk, _c in pairs], [c for _pk, c in pairs]],
+        )
+        cursor.execute(
+            f"UPDATE {campaign_table} SET {size} = {size} + m.joined "  # noqa: S608
+            "FROM unnest(%s::bigint[], %s::int[]) AS m(id, joined) "
+            f"WHERE {campaign_table}.{qn(campaigns.pk.column)} = m.id",
+            [list(members), [len(ids) for ids in members.values()]],
+        )

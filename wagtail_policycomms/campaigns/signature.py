@@ -18,12 +18,18 @@ Pure Python, constant time per comment:
 * the signature's bins are cut into ``BANDS`` bands of ``ROWS`` bins; a band's key (with
   the consultation, so two consultations never meet) is what the database indexes: two
   comments are compared only when at least one band key is equal.
+
+Regrouping computes this for every comment, so the per-shingle and per-band work runs in
+C (``map`` over ``zlib.crc32``, ``struct``) and only the 64 bins are handled in Python;
+``tests/test_campaigns.py`` pins the output, which must never change (stored signatures
+and band keys are compared with new ones).
 """
 
 import re
 import struct
 import zlib
-from operator import eq
+from functools import lru_cache
+from operator import eq, or_
 
 from ..models.comments import normalise_text
 
@@ -48,6 +54,13 @@ _GOLDEN = 0x9E3779B97F4A7C15
 _BIN_BITS = BINS.bit_length() - 1
 _WORD = re.compile(r"\w+")
 _PACK = struct.Struct(f"<{BINS}I")
+#: A packed signature cut into its bands, in C.
+_BANDS_OF = struct.Struct(f"{ROWS * 4}s" * BANDS)
+#: Band keys as unsigned 64-bit values, read back as signed ones (two's complement).
+_UNSIGNED_KEYS = struct.Struct(f"<{BANDS}Q")
+_SIGNED_KEYS = struct.Struct(f"<{BANDS}q")
+#: The distance from an empty bin to the bin it borrows from, spread (``_densify``).
+_OFFSETS = [(d * 0x9E3779B9) & 0xFFFFFFFF for d in range(BINS + 1)]
 
 
 def words(text):
@@ -63,45 +76,52 @@ def shingle_hashes(text):
     over 64 bits by a Fibonacci multiplication (an odd constant: no two pairs' CRCs
     collide that did not already; the high bits, which choose the bin and its value,
     depend on every bit of the CRC)."""
-    found = words(text)
-    crc, golden, mask = zlib.crc32, _GOLDEN, _MASK
-    return {
-        (crc(f"{first} {second}".encode()) * golden) & mask
-        for first, second in zip(found, found[1:], strict=False)
-    }
+    golden, mask = _GOLDEN, _MASK
+    return {(crc * golden) & mask for crc in _shingle_crcs(words(text))}
+
+
+def _shingle_crcs(found):
+    """The distinct CRC-32s of the word pairs of ``found``, computed in C. The spread
+    (an odd multiplier, modulo 2**64) is one-to-one, so distinct CRCs are distinct
+    hashes."""
+    return set(map(zlib.crc32, map(str.encode, map(" ".join, zip(found, found[1:], strict=False)))))
 
 
 def minhash(text):
     """The text's signature as a tuple of ``BINS`` 32-bit values, or None if too short."""
-    hashes = shingle_hashes(text)
-    if len(hashes) < MIN_SHINGLES:
+    crcs = _shingle_crcs(words(text))
+    if len(crcs) < MIN_SHINGLES:
         return None
     bins = [_EMPTY] * BINS
+    golden, mask = _GOLDEN, _MASK
     shift = 64 - _BIN_BITS
-    for h in hashes:
+    for crc in crcs:
+        h = (crc * golden) & mask
         b = h >> shift  # the top bits choose the bin,
         v = (h >> (shift - 32)) & 0xFFFFFFFF  # the next 32 are its value
         if v < bins[b]:
             bins[b] = v
     if _EMPTY in bins:
-        bins = _densify(bins)
+        _densify(bins)
     return tuple(bins)
 
 
 def _densify(bins):
-    """Fill empty bins from the next non-empty bin to the right (circular), offset by
-    the distance so that two texts agree on a filled bin only when they would agree on
-    the bin it came from. One pass from the right, twice round (O(BINS))."""
+    """Fill empty bins (in place) from the next non-empty bin to the right (circular),
+    offset by the distance so that two texts agree on a filled bin only when they would
+    agree on the bin it came from. One pass from the right, starting from the first
+    non-empty bin seen round the circle (O(BINS))."""
     n = len(bins)
-    filled = list(bins)
-    value, position = None, None
-    for i in range(2 * n - 1, -1, -1):
-        j = i % n
-        if bins[j] != _EMPTY:
-            value, position = bins[j], i
-        elif value is not None and i < n:
-            filled[j] = (value + (position - i) * 0x9E3779B9) & 0xFFFFFFFF
-    return filled
+    first = next(i for i, v in enumerate(bins) if v != _EMPTY)
+    value, position = bins[first], first + n
+    offsets, empty = _OFFSETS, _EMPTY
+    for j in range(n - 1, -1, -1):
+        v = bins[j]
+        if v != empty:
+            value, position = v, j
+        else:
+            bins[j] = (value + offsets[position - j]) & 0xFFFFFFFF
+    return bins
 
 
 def to_bytes(signature):
@@ -121,13 +141,13 @@ def band_keys(consultation_id, signature):
     """The ``BANDS`` lookup keys of a signature, signed 64-bit integers (a
     BigIntegerField): the consultation and the band's number in the high bits, the
     CRC-32 of the band's values in the low 32."""
-    packed = to_bytes(signature)
-    width = ROWS * 4
-    keys = []
-    for band in range(BANDS):
-        key = ((consultation_id * BANDS + band) << 32) | zlib.crc32(
-            packed[band * width : (band + 1) * width]
-        )
-        key &= _MASK
-        keys.append(key - (1 << 64) if key >= 1 << 63 else key)
-    return keys
+    crcs = map(zlib.crc32, _BANDS_OF.unpack(_PACK.pack(*signature)))
+    return list(
+        _SIGNED_KEYS.unpack(_UNSIGNED_KEYS.pack(*map(or_, _key_high(consultation_id), crcs)))
+    )
+
+
+@lru_cache(maxsize=1024)
+def _key_high(consultation_id):
+    """The high bits of a consultation's ``BANDS`` keys (modulo 2**64)."""
+    return tuple(((consultation_id * BANDS + band) << 32) & _MASK for band in range(BANDS))
