@@ -38,6 +38,17 @@ def module_db(request, django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+@pytest.fixture(scope="class")
+def class_db(module_db, django_db_blocker):
+    """``module_db`` for the tests of one class: data built once for the class, in a
+    savepoint of the module's transaction rolled back when the class ends, so that the
+    module's other tests (which count every draft, or need an empty database) never see it.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the marks
 def pytest_collection_modifyitems(config, items):
     """The tests of a module that builds shared data (``module_db``) stay on one worker."""
@@ -90,19 +101,25 @@ def storage_dir(settings):
 @pytest.fixture
 def draft(index):
     """A draft with two articles of known block ids (modules may define their own)."""
-    return factories.make_draft(
-        index,
-        articles=[
-            factories.article("Điều 1", "Phạm vi điều chỉnh", block_id="a1"),
-            factories.article("Điều 2", "Đối tượng áp dụng", block_id="a2"),
-        ],
-    )
+    return factories.make_article_draft(index)
 
 
 @pytest.fixture
 def consultation(draft):
     """An open consultation round on ``draft``."""
     return factories.make_round_with_status(draft, "open")
+
+
+@pytest.fixture(scope="module")
+def shared_consultation(module_db):
+    """``home``, ``index``, ``draft`` and ``consultation`` as above, built once for a module
+    (``module_db``) whose tests read them: such a module overrides those fixtures to return
+    ``factories.fresh(shared_consultation[name])``."""
+    home = factories.make_home()
+    index = factories.make_index(home)
+    draft = factories.make_article_draft(index)
+    consultation = factories.make_round_with_status(draft, "open")
+    return {"home": home, "index": index, "draft": draft, "consultation": consultation}
 
 
 @pytest.fixture

@@ -145,6 +145,17 @@ def make_draft(index, title=None, *, drafting_unit=None, articles=(), topics=(),
     return _publish(index, page)
 
 
+def make_article_draft(index):
+    """A draft with two articles of known block ids, "a1" and "a2" (conftest's ``draft``)."""
+    return make_draft(
+        index,
+        articles=[
+            article("Điều 1", "Phạm vi điều chỉnh", block_id="a1"),
+            article("Điều 2", "Đối tượng áp dụng", block_id="a2"),
+        ],
+    )
+
+
 def make_consultation(draft, opens_at, closes_at, *, receiving_unit=None, live=True, **kwargs):
     n = next(_sequence)
     kwargs.setdefault("title", f"Lấy ý kiến đợt {n}")

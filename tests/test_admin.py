@@ -17,9 +17,35 @@ from wagtail_policycomms.models import ConsultationPage, DraftPolicyPage
 CLOSING_BEFORE_OPENING = "The closing time must be after the opening time."
 
 
+@pytest.fixture(scope="module")
+def shared_section(module_db):
+    """The home page and the consultation section, built once for the module (``module_db``):
+    every test adds its pages under them, in its own savepoint."""
+    home = factories.make_home()
+    return {"home": home, "index": factories.make_index(home)}
+
+
 @pytest.fixture
-def draft(index):
+def home(shared_section, db):
+    return factories.fresh(shared_section["home"])
+
+
+@pytest.fixture
+def index(shared_section, db):
+    return factories.fresh(shared_section["index"])
+
+
+@pytest.fixture(scope="class")
+def shared_draft(class_db, shared_section):
+    """A draft built once for the tests of a class (``class_db``): the module's other tests
+    need a section without drafts."""
+    index = factories.fresh(shared_section["index"])
     return factories.make_draft(index, title="Dự thảo Nghị quyết về phí thẩm định")
+
+
+@pytest.fixture
+def draft(shared_draft, db):
+    return factories.fresh(shared_draft)
 
 
 @pytest.fixture
@@ -62,136 +88,138 @@ def warnings_of(response):
 # --- The consultation period ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("opens_at", "closes_at"),
-    [("2026-12-10 08:00", "2026-12-01 08:00"), ("2026-12-01 08:00", "2026-12-01 08:00")],
-    ids=["closes-before-opening", "closes-at-opening"],
-)
-def test_period_closing_not_after_opening_is_refused(
-    editor_client, draft, receiving_unit, opens_at, closes_at
-):
-    response = editor_client.post(
-        add_url("consultationpage", draft), consultation_data(receiving_unit, opens_at, closes_at)
+class TestConsultationPeriod:
+    """Rounds added under one draft, built once for these tests (``shared_draft``)."""
+
+    @pytest.mark.parametrize(
+        ("opens_at", "closes_at"),
+        [("2026-12-10 08:00", "2026-12-01 08:00"), ("2026-12-01 08:00", "2026-12-01 08:00")],
+        ids=["closes-before-opening", "closes-at-opening"],
     )
-    assert response.status_code == 200
-    assert field_errors(response, "closes_at") == [CLOSING_BEFORE_OPENING]
-    assert CLOSING_BEFORE_OPENING in response.content.decode()
-    assert not ConsultationPage.objects.exists()
+    def test_period_closing_not_after_opening_is_refused(
+        self, editor_client, draft, receiving_unit, opens_at, closes_at
+    ):
+        response = editor_client.post(
+            add_url("consultationpage", draft),
+            consultation_data(receiving_unit, opens_at, closes_at),
+        )
+        assert response.status_code == 200
+        assert field_errors(response, "closes_at") == [CLOSING_BEFORE_OPENING]
+        assert CLOSING_BEFORE_OPENING in response.content.decode()
+        assert not ConsultationPage.objects.exists()
 
-
-@pytest.mark.parametrize(
-    "missing", [{"address": ""}, {"email": ""}, {"address": "", "email": ""}], ids=str
-)
-def test_receiving_unit_without_contact_details_is_refused(editor_client, draft, missing):
-    """The page must say where to send comments, so the unit needs an address and an email."""
-    unit = factories.make_unit(
-        **{"address": "Số 2 Phạm Ngũ Lão", "email": "vp@hy.gov.vn", **missing}
+    @pytest.mark.parametrize(
+        "missing", [{"address": ""}, {"email": ""}, {"address": "", "email": ""}], ids=str
     )
-    response = editor_client.post(
-        add_url("consultationpage", draft),
-        consultation_data(unit, "2026-12-01 08:00", "2026-12-31 08:00"),
+    def test_receiving_unit_without_contact_details_is_refused(self, editor_client, draft, missing):
+        """The page must say where to send comments, so the unit needs an address and an email."""
+        unit = factories.make_unit(
+            **{"address": "Số 2 Phạm Ngũ Lão", "email": "vp@hy.gov.vn", **missing}
+        )
+        response = editor_client.post(
+            add_url("consultationpage", draft),
+            consultation_data(unit, "2026-12-01 08:00", "2026-12-31 08:00"),
+        )
+        assert response.status_code == 200
+        assert list(response.context["form"].errors) == ["receiving_unit"]
+        [error] = field_errors(response, "receiving_unit")
+        assert "no address or email" in error
+        assert not ConsultationPage.objects.exists()
+
+    def test_period_is_typed_and_shown_day_first(self, editor_client, draft, receiving_unit):
+        """dd/mm/yyyy in the admin too, even for an English-speaking editor (whose Django
+        formats would otherwise read 01/07 as 7 January)."""
+        response = editor_client.post(
+            add_url("consultationpage", draft),
+            consultation_data(receiving_unit, "01/07/2027 08:00", "05/08/2027 17:30"),
+        )
+        assert response.status_code == 302
+        consultation = ConsultationPage.objects.get(slug="dot-1")
+        assert consultation.opens_at == factories.hanoi(2027, 7, 1, 8, 0)
+        assert consultation.closes_at == factories.hanoi(2027, 8, 5, 17, 30)
+        edit = editor_client.get(reverse("wagtailadmin_pages:edit", args=[consultation.pk]))
+        page = factories.soup_of(edit)
+        assert page.find("input", attrs={"name": "opens_at"})["value"] == "01/07/2027 08:00"
+        assert page.find("input", attrs={"name": "closes_at"})["value"] == "05/08/2027 17:30"
+
+    def test_short_period_is_saved_with_a_warning(self, editor_client, draft, receiving_unit):
+        response = editor_client.post(
+            add_url("consultationpage", draft),
+            consultation_data(receiving_unit, "2026-12-01 08:00", "2026-12-16 08:00"),
+        )
+        assert response.status_code == 302
+        consultation = ConsultationPage.objects.get(slug="dot-1")
+        assert consultation.live
+        assert consultation.get_parent().pk == draft.pk
+        [warning] = warnings_of(response)
+        assert "15 days" in warning
+        assert "minimum of 30 days" in warning
+
+    def test_warning_is_shown_on_the_next_page(self, editor_client, draft, receiving_unit):
+        response = editor_client.post(
+            add_url("consultationpage", draft),
+            consultation_data(receiving_unit, "2026-12-01 08:00", "2026-12-11 08:00"),
+            follow=True,
+        )
+        assert response.status_code == 200
+        assert response.redirect_chain[-1][1] == 302
+        assert any(
+            m.level == WARNING and "10 days" in m.message for m in response.context["messages"]
+        )
+        assert "shorter than the minimum of 30 days" in response.content.decode()
+
+    def test_thirty_day_period_gives_no_warning(self, editor_client, draft, receiving_unit):
+        response = editor_client.post(
+            add_url("consultationpage", draft),
+            consultation_data(receiving_unit, "2026-12-01 08:00", "2026-12-31 08:00"),
+        )
+        assert response.status_code == 302
+        assert ConsultationPage.objects.filter(slug="dot-1").exists()
+        assert warnings_of(response) == []
+
+    def test_one_minute_short_of_thirty_days_is_warned(self, editor_client, draft, receiving_unit):
+        response = editor_client.post(
+            add_url("consultationpage", draft),
+            consultation_data(receiving_unit, "2026-12-01 08:00", "2026-12-31 07:59"),
+        )
+        assert response.status_code == 302
+        assert len(warnings_of(response)) == 1
+
+    @override_settings(POLICYCOMMS_MIN_CONSULTATION_DAYS=10)
+    @pytest.mark.parametrize(
+        ("closes_at", "warned"), [("2026-12-08 08:00", True), ("2026-12-11 08:00", False)]
     )
-    assert response.status_code == 200
-    assert list(response.context["form"].errors) == ["receiving_unit"]
-    [error] = field_errors(response, "receiving_unit")
-    assert "no address or email" in error
-    assert not ConsultationPage.objects.exists()
+    def test_minimum_follows_the_setting(
+        self, editor_client, draft, receiving_unit, closes_at, warned
+    ):
+        response = editor_client.post(
+            add_url("consultationpage", draft),
+            consultation_data(receiving_unit, "2026-12-01 08:00", closes_at),
+        )
+        assert response.status_code == 302
+        warnings = warnings_of(response)
+        assert bool(warnings) is warned
+        if warned:
+            assert "minimum of 10 days" in warnings[0]
 
-
-def test_period_is_typed_and_shown_day_first(editor_client, draft, receiving_unit):
-    """dd/mm/yyyy in the admin too, even for an English-speaking editor (whose Django
-    formats would otherwise read 01/07 as 7 January)."""
-    response = editor_client.post(
-        add_url("consultationpage", draft),
-        consultation_data(receiving_unit, "01/07/2027 08:00", "05/08/2027 17:30"),
-    )
-    assert response.status_code == 302
-    consultation = ConsultationPage.objects.get(slug="dot-1")
-    assert consultation.opens_at == factories.hanoi(2027, 7, 1, 8, 0)
-    assert consultation.closes_at == factories.hanoi(2027, 8, 5, 17, 30)
-    edit = editor_client.get(reverse("wagtailadmin_pages:edit", args=[consultation.pk]))
-    page = factories.soup_of(edit)
-    assert page.find("input", attrs={"name": "opens_at"})["value"] == "01/07/2027 08:00"
-    assert page.find("input", attrs={"name": "closes_at"})["value"] == "05/08/2027 17:30"
-
-
-def test_short_period_is_saved_with_a_warning(editor_client, draft, receiving_unit):
-    response = editor_client.post(
-        add_url("consultationpage", draft),
-        consultation_data(receiving_unit, "2026-12-01 08:00", "2026-12-16 08:00"),
-    )
-    assert response.status_code == 302
-    consultation = ConsultationPage.objects.get(slug="dot-1")
-    assert consultation.live
-    assert consultation.get_parent().pk == draft.pk
-    [warning] = warnings_of(response)
-    assert "15 days" in warning
-    assert "minimum of 30 days" in warning
-
-
-def test_warning_is_shown_on_the_next_page(editor_client, draft, receiving_unit):
-    response = editor_client.post(
-        add_url("consultationpage", draft),
-        consultation_data(receiving_unit, "2026-12-01 08:00", "2026-12-11 08:00"),
-        follow=True,
-    )
-    assert response.status_code == 200
-    assert response.redirect_chain[-1][1] == 302
-    assert any(m.level == WARNING and "10 days" in m.message for m in response.context["messages"])
-    assert "shorter than the minimum of 30 days" in response.content.decode()
-
-
-def test_thirty_day_period_gives_no_warning(editor_client, draft, receiving_unit):
-    response = editor_client.post(
-        add_url("consultationpage", draft),
-        consultation_data(receiving_unit, "2026-12-01 08:00", "2026-12-31 08:00"),
-    )
-    assert response.status_code == 302
-    assert ConsultationPage.objects.filter(slug="dot-1").exists()
-    assert warnings_of(response) == []
-
-
-def test_one_minute_short_of_thirty_days_is_warned(editor_client, draft, receiving_unit):
-    response = editor_client.post(
-        add_url("consultationpage", draft),
-        consultation_data(receiving_unit, "2026-12-01 08:00", "2026-12-31 07:59"),
-    )
-    assert response.status_code == 302
-    assert len(warnings_of(response)) == 1
-
-
-@override_settings(POLICYCOMMS_MIN_CONSULTATION_DAYS=10)
-@pytest.mark.parametrize(
-    ("closes_at", "warned"), [("2026-12-08 08:00", True), ("2026-12-11 08:00", False)]
-)
-def test_minimum_follows_the_setting(editor_client, draft, receiving_unit, closes_at, warned):
-    response = editor_client.post(
-        add_url("consultationpage", draft),
-        consultation_data(receiving_unit, "2026-12-01 08:00", closes_at),
-    )
-    assert response.status_code == 302
-    warnings = warnings_of(response)
-    assert bool(warnings) is warned
-    if warned:
-        assert "minimum of 10 days" in warnings[0]
-
-
-def test_shortening_an_existing_round_warns_on_edit(editor_client, draft, receiving_unit):
-    consultation = factories.make_consultation(
-        draft,
-        factories.hanoi(2026, 12, 1, 8),
-        factories.hanoi(2026, 12, 31, 8),
-        receiving_unit=receiving_unit,
-    )
-    data = consultation_data(
-        receiving_unit, "2026-12-01 08:00", "2026-12-21 08:00", consultation.slug
-    )
-    response = editor_client.post(reverse("wagtailadmin_pages:edit", args=[consultation.pk]), data)
-    assert response.status_code == 302
-    consultation.refresh_from_db()
-    assert consultation.closes_at == factories.hanoi(2026, 12, 21, 8)
-    [warning] = warnings_of(response)
-    assert "20 days" in warning
+    def test_shortening_an_existing_round_warns_on_edit(self, editor_client, draft, receiving_unit):
+        consultation = factories.make_consultation(
+            draft,
+            factories.hanoi(2026, 12, 1, 8),
+            factories.hanoi(2026, 12, 31, 8),
+            receiving_unit=receiving_unit,
+        )
+        data = consultation_data(
+            receiving_unit, "2026-12-01 08:00", "2026-12-21 08:00", consultation.slug
+        )
+        response = editor_client.post(
+            reverse("wagtailadmin_pages:edit", args=[consultation.pk]), data
+        )
+        assert response.status_code == 302
+        consultation.refresh_from_db()
+        assert consultation.closes_at == factories.hanoi(2026, 12, 21, 8)
+        [warning] = warnings_of(response)
+        assert "20 days" in warning
 
 
 # --- The draft text -------------------------------------------------------------------

@@ -65,14 +65,42 @@ def log_actions(comment):
     )
 
 
-@pytest.fixture(autouse=True)
-def groups(db, index):
+@pytest.fixture(scope="module")
+def shared_round(module_db):
+    """The package's groups, a drafting unit and an open round on its draft, built once for
+    the module (``module_db``); comments, answers and staff are each test's own."""
+    home = factories.make_home()
+    index = factories.make_index(home)
     setup_groups()
+    drafting_unit = factories.make_unit("Phòng Quản lý Công nghệ và Đổi mới sáng tạo")
+    draft = factories.make_draft(index, drafting_unit=drafting_unit)
+    consultation = factories.make_round_with_status(draft, "open")
+    return {
+        "home": home,
+        "index": index,
+        "drafting_unit": drafting_unit,
+        "consultation": consultation,
+    }
+
+
+@pytest.fixture(autouse=True)
+def groups(shared_round, db):
+    """The package's groups (``setup_groups``), made in ``shared_round``."""
 
 
 @pytest.fixture
-def drafting_unit(db):
-    return factories.make_unit("Phòng Quản lý Công nghệ và Đổi mới sáng tạo")
+def home(shared_round, db):
+    return factories.fresh(shared_round["home"])
+
+
+@pytest.fixture
+def index(shared_round, db):
+    return factories.fresh(shared_round["index"])
+
+
+@pytest.fixture
+def drafting_unit(shared_round, db):
+    return factories.fresh(shared_round["drafting_unit"])
 
 
 @pytest.fixture
@@ -81,9 +109,9 @@ def other_unit(db):
 
 
 @pytest.fixture
-def consultation(index, drafting_unit):
-    draft = factories.make_draft(index, drafting_unit=drafting_unit)
-    return factories.make_round_with_status(draft, "open")
+def consultation(shared_round, db):
+    """An open round on a draft of ``drafting_unit``."""
+    return factories.fresh(shared_round["consultation"])
 
 
 @pytest.fixture

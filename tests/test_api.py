@@ -46,6 +46,24 @@ def json_url(consultation):
     return reverse("wagtail_policycomms:consultation_comments_json", args=[consultation.pk])
 
 
+@pytest.fixture(scope="module")
+def shared_section(module_db):
+    """The home page and the consultation section, built once for the module (``module_db``).
+    Drafts and rounds stay each test's own: the listings show every live draft and round."""
+    home = factories.make_home()
+    return {"home": home, "index": factories.make_index(home)}
+
+
+@pytest.fixture
+def home(shared_section, db):
+    return factories.fresh(shared_section["home"])
+
+
+@pytest.fixture
+def index(shared_section, db):
+    return factories.fresh(shared_section["index"])
+
+
 @pytest.fixture
 def closed(draft):
     return factories.make_round_with_status(draft, "closed")

@@ -58,9 +58,11 @@ def restricted(block):
     return block
 
 
-@pytest.fixture
-def world(index):
-    """A draft put to a closed first round, revised, and put to an open second round."""
+@pytest.fixture(scope="module")
+def shared_world(module_db):
+    """A draft put to a closed first round, revised, and put to an open second round, in a
+    section of its own: built once for the module (``module_db``)."""
+    index = factories.make_index(factories.make_home())
     now = timezone.now()
     draft = factories.make_draft(index, articles=FIRST)
     first = factories.make_consultation(
@@ -78,6 +80,11 @@ def world(index):
         "v1": first_revision,
         "v2": draft.live_revision_id,
     }
+
+
+@pytest.fixture
+def world(shared_world, db):
+    return factories.fresh(shared_world)
 
 
 def kinds(changes):

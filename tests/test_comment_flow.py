@@ -28,6 +28,30 @@ RECEIPT_PATH = re.compile(r"^/policycomms/receipt/[^/]+/$")
 
 
 @pytest.fixture
+def home(shared_consultation, db):
+    return factories.fresh(shared_consultation["home"])
+
+
+@pytest.fixture
+def index(shared_consultation, db):
+    return factories.fresh(shared_consultation["index"])
+
+
+@pytest.fixture
+def consultation(shared_consultation, db):
+    """The open round, built once for the module (conftest's ``shared_consultation``)."""
+    return factories.fresh(shared_consultation["consultation"])
+
+
+@pytest.fixture
+def draft(request, shared_consultation, db):
+    """The open round's draft where a test uses the round, else a new draft without one."""
+    if "consultation" in request.fixturenames:
+        return factories.fresh(shared_consultation["draft"])
+    return factories.make_article_draft(request.getfixturevalue("index"))
+
+
+@pytest.fixture
 def send(client, consultation, django_capture_on_commit_callbacks):
     """As conftest's ``send``, in the browser's default language (the flow's messages)."""
 

@@ -20,6 +20,30 @@ from wagtail_policycomms.models import CommentAttachment, PublicComment
 BODY = "Đề nghị bổ sung quy định chuyển tiếp cho hợp đồng đã ký 😊"
 
 
+@pytest.fixture
+def home(shared_consultation, db):
+    return factories.fresh(shared_consultation["home"])
+
+
+@pytest.fixture
+def index(shared_consultation, db):
+    return factories.fresh(shared_consultation["index"])
+
+
+@pytest.fixture
+def consultation(shared_consultation, db):
+    """The open round, built once for the module (conftest's ``shared_consultation``)."""
+    return factories.fresh(shared_consultation["consultation"])
+
+
+@pytest.fixture
+def draft(request, shared_consultation, db):
+    """The open round's draft where a test uses the round, else a new draft without one."""
+    if "consultation" in request.fixturenames:
+        return factories.fresh(shared_consultation["draft"])
+    return factories.make_article_draft(request.getfixturevalue("index"))
+
+
 def assert_nothing_stored(storage_dir):
     assert PublicComment.objects.count() == 0
     assert CommentAttachment.objects.count() == 0

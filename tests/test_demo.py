@@ -42,9 +42,16 @@ def counts():
     return {model.__name__: model.objects.count() for model in COUNTED}
 
 
-@pytest.fixture
-def demo(db):
+@pytest.fixture(scope="module")
+def shared_demo(module_db):
+    """The demo, loaded once for the module (``module_db``): every test reads it, and a
+    test that loads it again or changes it does so in its own savepoint."""
     load_demo()
+
+
+@pytest.fixture
+def demo(shared_demo, db):
+    """The demo, loaded (once for the module)."""
 
 
 def test_second_run_adds_nothing(demo):

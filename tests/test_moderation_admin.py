@@ -42,20 +42,41 @@ def listed(client, **params):
     return {comment.receipt_code for comment in response.context["object_list"]}
 
 
-@pytest.fixture
-def draft(index):
-    return factories.make_draft(
+@pytest.fixture(scope="module")
+def shared_round(module_db):
+    """A section, a draft with two articles and its open round, built once for the module
+    (``module_db``); every comment is a test's own."""
+    home = factories.make_home()
+    index = factories.make_index(home)
+    draft = factories.make_draft(
         index,
         articles=[
             factories.article(1, "Phạm vi điều chỉnh", block_id="dieu-1"),
             factories.article(2, "Đối tượng áp dụng", block_id="dieu-2"),
         ],
     )
+    consultation = factories.make_round_with_status(draft, "open")
+    return {"home": home, "index": index, "draft": draft, "consultation": consultation}
 
 
 @pytest.fixture
-def consultation(draft):
-    return factories.make_round_with_status(draft, "open")
+def home(shared_round, db):
+    return factories.fresh(shared_round["home"])
+
+
+@pytest.fixture
+def index(shared_round, db):
+    return factories.fresh(shared_round["index"])
+
+
+@pytest.fixture
+def draft(shared_round, db):
+    return factories.fresh(shared_round["draft"])
+
+
+@pytest.fixture
+def consultation(shared_round, db):
+    return factories.fresh(shared_round["consultation"])
 
 
 @pytest.fixture

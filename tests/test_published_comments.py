@@ -18,6 +18,30 @@ from wagtail_policycomms.models.comments import PUBLISHED, RECEIVED, counts_towa
 from wagtail_policycomms.views.pagination import cursor_of
 
 
+@pytest.fixture
+def home(shared_consultation, db):
+    return factories.fresh(shared_consultation["home"])
+
+
+@pytest.fixture
+def index(shared_consultation, db):
+    return factories.fresh(shared_consultation["index"])
+
+
+@pytest.fixture
+def consultation(shared_consultation, db):
+    """The open round, built once for the module (conftest's ``shared_consultation``)."""
+    return factories.fresh(shared_consultation["consultation"])
+
+
+@pytest.fixture
+def draft(request, shared_consultation, db):
+    """The open round's draft where a test uses the round, else a new draft without one."""
+    if "consultation" in request.fixturenames:
+        return factories.fresh(shared_consultation["draft"])
+    return factories.make_article_draft(request.getfixturevalue("index"))
+
+
 def get(client, url, language="en"):
     response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200

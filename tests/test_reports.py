@@ -15,12 +15,15 @@ from wagtail.admin.menu import reports_menu
 
 from tests.factories import (
     answer_comments,
+    fresh,
     hanoi,
     log_communication,
     make_assignment,
     make_comment,
     make_consultation,
     make_draft,
+    make_home,
+    make_index,
     make_plan,
     make_staff,
     make_unit,
@@ -34,14 +37,18 @@ JUSTICE = "wagtail_policycomms_admin:report_justice"
 ASSIGNMENTS = "wagtail_policycomms_admin:report_assignments"
 
 
-@pytest.fixture
-def units(db):
+def make_units():
     return {
         "A": make_unit("Phòng Quản lý Công nghệ và Đổi mới sáng tạo"),
         "B": make_unit("Thanh tra Sở"),
         "C": make_unit("Văn phòng Sở"),
         "D": make_unit("Phòng đã giải thể", is_active=False),
     }
+
+
+@pytest.fixture
+def units(db):
+    return make_units()
 
 
 def round_on(draft, opens_at, closes_at, unit):
@@ -57,8 +64,7 @@ def assign(plan, reference, status, due_on, **fields):
     return make_assignment(plan, reference=reference, status=status, due_on=due_on, **fields)
 
 
-@pytest.fixture
-def world(index, units):
+def build_world(index, units):
     """Drafts, rounds, comments, the communication log and assignments of 2023-2024.
 
     2024 compliance: D1, D2, D3, D4 in scope (D5 has no major impact, D6 is 2023);
@@ -137,6 +143,18 @@ def world(index, units):
     return {"drafts": [d1, d2, d3, d4, d5, d6], "plans": [plan24, plan23]}
 
 
+@pytest.fixture(scope="class")
+def shared_world(class_db):
+    """``build_world`` in a section of its own, built once for the tests of a class
+    (``class_db``): the module's other tests count every draft, so they never see it."""
+    return build_world(make_index(make_home()), make_units())
+
+
+@pytest.fixture
+def world(shared_world, db):
+    return fresh(shared_world)
+
+
 # --- Reading the responses ------------------------------------------------------------------
 
 
@@ -176,62 +194,64 @@ COMPLIANCE_2024 = [
 # fmt: on
 
 
-def test_compliance_page(editor_client, world):
-    response = editor_client.get(reverse(COMPLIANCE), {"year": "2024"})
-    assert response.status_code == 200
-    soup = soup_of(response)
-    summary = soup.select_one(".pc-compliance-summary-text").get_text(" ", strip=True)
-    assert "3 of 4 policies communicated: 75% against a target of 100%." in summary
-    assert "Below target." in summary
-    rows = soup.select("table.pc-compliance-table tbody tr")
-    assert [cells(tr) for tr in rows] == [
-        [
-            title + ("" if published == "Yes" else " not published"),
-            unit,
-            communicated,
-            channels,
-            str(received),
-            str(approved),
-            f"{answered}" + ("" if share is None else f" ({share}%)"),
-            str(answers_published),
+class TestComplianceOfTheWorld:
+    """The compliance report of ``world``, built once for these tests (``shared_world``)."""
+
+    def test_compliance_page(self, editor_client, world):
+        response = editor_client.get(reverse(COMPLIANCE), {"year": "2024"})
+        assert response.status_code == 200
+        soup = soup_of(response)
+        summary = soup.select_one(".pc-compliance-summary-text").get_text(" ", strip=True)
+        assert "3 of 4 policies communicated: 75% against a target of 100%." in summary
+        assert "Below target." in summary
+        rows = soup.select("table.pc-compliance-table tbody tr")
+        assert [cells(tr) for tr in rows] == [
+            [
+                title + ("" if published == "Yes" else " not published"),
+                unit,
+                communicated,
+                channels,
+                str(received),
+                str(approved),
+                f"{answered}" + ("" if share is None else f" ({share}%)"),
+                str(answers_published),
+            ]
+            for title, unit, published, communicated, channels, received, approved, answered, share, answers_published in COMPLIANCE_2024
         ]
-        for title, unit, published, communicated, channels, received, approved, answered, share, answers_published in COMPLIANCE_2024
-    ]
-    d1 = world["drafts"][0]
-    assert rows[0].select_one("a")["href"] == reverse("wagtailadmin_pages:edit", args=[d1.pk])
+        d1 = world["drafts"][0]
+        assert rows[0].select_one("a")["href"] == reverse("wagtailadmin_pages:edit", args=[d1.pk])
 
+    def test_compliance_exports(self, editor_client, world):
+        headings = [
+            "Draft policy",
+            "Drafting unit",
+            "Page published",
+            "Communicated",
+            "Channels used",
+            "Comments received",
+            "Comments approved",
+            "Approved comments answered",
+            "Share answered (%)",
+            "Answers published",
+        ]
+        response = editor_client.get(reverse(COMPLIANCE), {"year": "2024", "export": "csv"})
+        assert (
+            response["Content-Disposition"]
+            == 'attachment; filename="tuan-thu-truyen-thong-2024.csv"'
+        )
+        assert csv_rows(response) == as_text([headings, *COMPLIANCE_2024])
+        response = editor_client.get(reverse(COMPLIANCE), {"year": "2024", "export": "xlsx"})
+        assert xlsx_rows(response) == [headings, *COMPLIANCE_2024]
 
-def test_compliance_exports(editor_client, world):
-    headings = [
-        "Draft policy",
-        "Drafting unit",
-        "Page published",
-        "Communicated",
-        "Channels used",
-        "Comments received",
-        "Comments approved",
-        "Approved comments answered",
-        "Share answered (%)",
-        "Answers published",
-    ]
-    response = editor_client.get(reverse(COMPLIANCE), {"year": "2024", "export": "csv"})
-    assert (
-        response["Content-Disposition"] == 'attachment; filename="tuan-thu-truyen-thong-2024.csv"'
-    )
-    assert csv_rows(response) == as_text([headings, *COMPLIANCE_2024])
-    response = editor_client.get(reverse(COMPLIANCE), {"year": "2024", "export": "xlsx"})
-    assert xlsx_rows(response) == [headings, *COMPLIANCE_2024]
-
-
-def test_compliance_other_year(editor_client, world):
-    response = editor_client.get(reverse(COMPLIANCE), {"year": "2023"})
-    soup = soup_of(response)
-    text = soup.select_one(".pc-compliance-summary-text").get_text(" ", strip=True)
-    assert "1 of 1 policies communicated: 100% against a target of 100%." in text
-    assert "Target met." in text
-    assert [cells(tr)[0] for tr in soup.select("table.pc-compliance-table tbody tr")] == [
-        "Dự thảo 6 – năm 2023"
-    ]
+    def test_compliance_other_year(self, editor_client, world):
+        response = editor_client.get(reverse(COMPLIANCE), {"year": "2023"})
+        soup = soup_of(response)
+        text = soup.select_one(".pc-compliance-summary-text").get_text(" ", strip=True)
+        assert "1 of 1 policies communicated: 100% against a target of 100%." in text
+        assert "Target met." in text
+        assert [cells(tr)[0] for tr in soup.select("table.pc-compliance-table tbody tr")] == [
+            "Dự thảo 6 – năm 2023"
+        ]
 
 
 def test_compliance_defaults_to_the_current_local_year(editor_client, index, units):
@@ -326,93 +346,94 @@ JUSTICE_LINES = [
 ]
 
 
-def test_justice_page(editor_client, world):
-    response = editor_client.get(reverse(JUSTICE), PERIOD)
-    assert response.status_code == 200
-    soup = soup_of(response)
-    shown = [
-        [section.select_one("h2").get_text(strip=True), *cells(tr, "th, td")]
-        for section in soup.select("section.pc-report-section")
-        for tr in section.select("tr")
-    ]
-    expected = as_text(JUSTICE_LINES)
-    expected[-1][-1] = "7,500,000"  # grouped on the page, a plain number in the files
-    assert shown == expected
+class TestJusticeOfTheWorld:
+    """The report to the Department of Justice on ``world``, built once for these tests."""
 
+    def test_justice_page(self, editor_client, world):
+        response = editor_client.get(reverse(JUSTICE), PERIOD)
+        assert response.status_code == 200
+        soup = soup_of(response)
+        shown = [
+            [section.select_one("h2").get_text(strip=True), *cells(tr, "th, td")]
+            for section in soup.select("section.pc-report-section")
+            for tr in section.select("tr")
+        ]
+        expected = as_text(JUSTICE_LINES)
+        expected[-1][-1] = "7,500,000"  # grouped on the page, a plain number in the files
+        assert shown == expected
 
-def test_justice_exports(editor_client, world):
-    response = editor_client.get(reverse(JUSTICE), {**PERIOD, "export": "csv"})
-    assert 'filename="bao-cao-so-tu-phap-20240301-20241031.csv"' in response["Content-Disposition"]
-    assert csv_rows(response) == as_text([["Section", "Item", "Value"], *JUSTICE_LINES])
-    response = editor_client.get(reverse(JUSTICE), {**PERIOD, "export": "xlsx"})
-    assert xlsx_rows(response) == [["Section", "Item", "Value"], *JUSTICE_LINES]
+    def test_justice_exports(self, editor_client, world):
+        response = editor_client.get(reverse(JUSTICE), {**PERIOD, "export": "csv"})
+        assert (
+            'filename="bao-cao-so-tu-phap-20240301-20241031.csv"' in response["Content-Disposition"]
+        )
+        assert csv_rows(response) == as_text([["Section", "Item", "Value"], *JUSTICE_LINES])
+        response = editor_client.get(reverse(JUSTICE), {**PERIOD, "export": "xlsx"})
+        assert xlsx_rows(response) == [["Section", "Item", "Value"], *JUSTICE_LINES]
 
+    def test_justice_in_vietnamese(self, world):
+        coordinator = make_staff(
+            "thanhtra", ["wagtail_policycomms.view_communicationplan"], language="vi"
+        )
+        client = Client()
+        client.force_login(coordinator)
+        response = client.get(reverse(JUSTICE), {**PERIOD, "export": "csv"})
+        assert response.status_code == 200
+        rows = csv_rows(response)
+        assert len(rows) == len(JUSTICE_LINES) + 1
+        assert rows[-1][-1] == "7500000"
 
-def test_justice_in_vietnamese(world):
-    coordinator = make_staff(
-        "thanhtra", ["wagtail_policycomms.view_communicationplan"], language="vi"
-    )
-    client = Client()
-    client.force_login(coordinator)
-    response = client.get(reverse(JUSTICE), {**PERIOD, "export": "csv"})
-    assert response.status_code == 200
-    rows = csv_rows(response)
-    assert len(rows) == len(JUSTICE_LINES) + 1
-    assert rows[-1][-1] == "7500000"
+    def test_justice_defaults_to_the_year_so_far(self, editor_client, world):
+        with freeze_time("2024-10-31T20:00:00Z"):  # 1 November 2024 in Hanoi
+            response = editor_client.get(reverse(JUSTICE))
+        soup = soup_of(response)
+        assert soup.select_one("input[name=date_from]")["value"] == "01/01/2024"
+        assert soup.select_one("input[name=date_to]")["value"] == "01/11/2024"
+        period = soup.select_one("#pc-section-period").get_text(" ", strip=True)
+        assert "01/01/2024" in period and "01/11/2024" in period
 
-
-def test_justice_defaults_to_the_year_so_far(editor_client, world):
-    with freeze_time("2024-10-31T20:00:00Z"):  # 1 November 2024 in Hanoi
-        response = editor_client.get(reverse(JUSTICE))
-    soup = soup_of(response)
-    assert soup.select_one("input[name=date_from]")["value"] == "01/01/2024"
-    assert soup.select_one("input[name=date_to]")["value"] == "01/11/2024"
-    period = soup.select_one("#pc-section-period").get_text(" ", strip=True)
-    assert "01/01/2024" in period and "01/11/2024" in period
-
-
-def test_justice_refuses_an_end_before_the_start(editor_client, world):
-    response = editor_client.get(
-        reverse(JUSTICE), {"date_from": "31/10/2024", "date_to": "01/03/2024"}
-    )
-    assert response.status_code == 200
-    soup = soup_of(response)
-    assert soup.select_one("input[name=date_from]")["value"] == "31/10/2024"
-    assert soup.select_one("input[name=date_to]")["value"] == "01/03/2024"
-    field = soup.select_one("input[name=date_to]").find_parent(class_="pc-report-filter")
-    assert "The end date is before the start date." in field.get_text(" ", strip=True)
-    assert not soup.select("section.pc-report-section")
-    response = editor_client.get(
-        reverse(JUSTICE), {"date_from": "31/10/2024", "date_to": "01/03/2024", "export": "csv"}
-    )
-    assert response.status_code == 400
-
-
-def test_justice_refuses_a_date_it_cannot_read(editor_client, world):
-    response = editor_client.get(reverse(JUSTICE), {"date_from": "32/13/2024", "date_to": ""})
-    soup = soup_of(response)
-    assert soup.select_one("input[name=date_from]")["value"] == "32/13/2024"
-    field = soup.select_one("input[name=date_from]").find_parent(class_="pc-report-filter")
-    assert field.select_one(".error-message").get_text(strip=True) == "Enter a valid date."
-    assert not soup.select("section.pc-report-section")
-
-
-@pytest.mark.parametrize("export", [None, "csv", "xlsx"])
-def test_justice_refuses_dates_out_of_range(editor_client, world, export):
-    """Year 1 or 9999 is a typo, not a period: said at the field, never a crash."""
-    params = {"date_from": "01/01/0001", "date_to": "31/12/9999"}
-    if export:
-        params["export"] = export
-    response = editor_client.get(reverse(JUSTICE), params)
-    if export:
+    def test_justice_refuses_an_end_before_the_start(self, editor_client, world):
+        response = editor_client.get(
+            reverse(JUSTICE), {"date_from": "31/10/2024", "date_to": "01/03/2024"}
+        )
+        assert response.status_code == 200
+        soup = soup_of(response)
+        assert soup.select_one("input[name=date_from]")["value"] == "31/10/2024"
+        assert soup.select_one("input[name=date_to]")["value"] == "01/03/2024"
+        field = soup.select_one("input[name=date_to]").find_parent(class_="pc-report-filter")
+        assert "The end date is before the start date." in field.get_text(" ", strip=True)
+        assert not soup.select("section.pc-report-section")
+        response = editor_client.get(
+            reverse(JUSTICE), {"date_from": "31/10/2024", "date_to": "01/03/2024", "export": "csv"}
+        )
         assert response.status_code == 400
-        return
-    soup = soup_of(response)
-    for name in ("date_from", "date_to"):
-        field = soup.select_one(f"input[name={name}]").find_parent(class_="pc-report-filter")
-        assert "Give a date between 01/01/2022 and 31/12/2100." in field.get_text(" ", strip=True)
-    assert soup.select_one("input[name=date_to]")["value"] == "31/12/9999"
-    assert not soup.select("section.pc-report-section")
+
+    def test_justice_refuses_a_date_it_cannot_read(self, editor_client, world):
+        response = editor_client.get(reverse(JUSTICE), {"date_from": "32/13/2024", "date_to": ""})
+        soup = soup_of(response)
+        assert soup.select_one("input[name=date_from]")["value"] == "32/13/2024"
+        field = soup.select_one("input[name=date_from]").find_parent(class_="pc-report-filter")
+        assert field.select_one(".error-message").get_text(strip=True) == "Enter a valid date."
+        assert not soup.select("section.pc-report-section")
+
+    @pytest.mark.parametrize("export", [None, "csv", "xlsx"])
+    def test_justice_refuses_dates_out_of_range(self, editor_client, world, export):
+        """Year 1 or 9999 is a typo, not a period: said at the field, never a crash."""
+        params = {"date_from": "01/01/0001", "date_to": "31/12/9999"}
+        if export:
+            params["export"] = export
+        response = editor_client.get(reverse(JUSTICE), params)
+        if export:
+            assert response.status_code == 400
+            return
+        soup = soup_of(response)
+        for name in ("date_from", "date_to"):
+            field = soup.select_one(f"input[name={name}]").find_parent(class_="pc-report-filter")
+            assert "Give a date between 01/01/2022 and 31/12/2100." in field.get_text(
+                " ", strip=True
+            )
+        assert soup.select_one("input[name=date_to]")["value"] == "31/12/9999"
+        assert not soup.select("section.pc-report-section")
 
 
 # --- 3. Assignments by unit -----------------------------------------------------------------
@@ -432,37 +453,39 @@ ALL_PLANS = [
 # fmt: on
 
 
-@freeze_time("2025-01-10T03:00:00Z")
-def test_assignments_by_unit_page_and_exports(editor_client, world):
-    response = editor_client.get(reverse(ASSIGNMENTS))
-    assert response.status_code == 200
-    rows = soup_of(response).select("table.pc-assignments-by-unit tbody tr")
-    assert [cells(tr, "th, td") for tr in rows] == as_text(ALL_PLANS)
-    assert xlsx_rows(editor_client.get(reverse(ASSIGNMENTS), {"export": "xlsx"})) == [
-        HEADINGS,
-        *ALL_PLANS,
-    ]
-    assert csv_rows(editor_client.get(reverse(ASSIGNMENTS), {"export": "csv"})) == as_text(
-        [HEADINGS, *ALL_PLANS]
-    )
+class TestAssignmentsOfTheWorld:
+    """Assignments by unit in ``world``, built once for these tests."""
 
+    @freeze_time("2025-01-10T03:00:00Z")
+    def test_assignments_by_unit_page_and_exports(self, editor_client, world):
+        response = editor_client.get(reverse(ASSIGNMENTS))
+        assert response.status_code == 200
+        rows = soup_of(response).select("table.pc-assignments-by-unit tbody tr")
+        assert [cells(tr, "th, td") for tr in rows] == as_text(ALL_PLANS)
+        assert xlsx_rows(editor_client.get(reverse(ASSIGNMENTS), {"export": "xlsx"})) == [
+            HEADINGS,
+            *ALL_PLANS,
+        ]
+        assert csv_rows(editor_client.get(reverse(ASSIGNMENTS), {"export": "csv"})) == as_text(
+            [HEADINGS, *ALL_PLANS]
+        )
 
-@freeze_time("2025-01-10T03:00:00Z")
-def test_assignments_by_unit_filtered(editor_client, world):
-    plan24, plan23 = world["plans"]
-    response = editor_client.get(reverse(ASSIGNMENTS), {"plan": plan23.pk, "export": "xlsx"})
-    assert xlsx_rows(response) == [
-        HEADINGS,
-        ["Phòng Quản lý Công nghệ và Đổi mới sáng tạo", 0, 0, 1, 0, 0, 1, 0],
-        ["Thanh tra Sở", 0, 0, 0, 0, 0, 0, 0],
-        ["Văn phòng Sở", 0, 0, 0, 0, 0, 0, 0],
-    ]
-    response = editor_client.get(reverse(ASSIGNMENTS), {"year": "2024", "export": "xlsx"})
-    assert xlsx_rows(response) == [
-        HEADINGS,
-        ["Phòng Quản lý Công nghệ và Đổi mới sáng tạo", 0, 0, 2, 0, 0, 2, 3],
-        *ALL_PLANS[1:],
-    ]
+    @freeze_time("2025-01-10T03:00:00Z")
+    def test_assignments_by_unit_filtered(self, editor_client, world):
+        plan24, plan23 = world["plans"]
+        response = editor_client.get(reverse(ASSIGNMENTS), {"plan": plan23.pk, "export": "xlsx"})
+        assert xlsx_rows(response) == [
+            HEADINGS,
+            ["Phòng Quản lý Công nghệ và Đổi mới sáng tạo", 0, 0, 1, 0, 0, 1, 0],
+            ["Thanh tra Sở", 0, 0, 0, 0, 0, 0, 0],
+            ["Văn phòng Sở", 0, 0, 0, 0, 0, 0, 0],
+        ]
+        response = editor_client.get(reverse(ASSIGNMENTS), {"year": "2024", "export": "xlsx"})
+        assert xlsx_rows(response) == [
+            HEADINGS,
+            ["Phòng Quản lý Công nghệ và Đổi mới sáng tạo", 0, 0, 2, 0, 0, 2, 3],
+            *ALL_PLANS[1:],
+        ]
 
 
 # --- Formula safety -------------------------------------------------------------------------
