@@ -51,9 +51,14 @@ def class_db(module_db, django_db_blocker):
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the marks
 def pytest_collection_modifyitems(config, items):
-    """The tests of a module that builds shared data (``module_db``) stay on one worker."""
+    """Every test of a module that builds shared data (``module_db``) stays on one worker,
+    those that do not read the data too: they run inside the module's transaction all the
+    same, and must not be sent elsewhere, or after a transactional test has emptied the
+    database. (A fixture that reaches the database only through ``getfixturevalue`` must
+    still name ``db``: pytest-django orders the tests by the fixtures they name.)"""
+    shared = {item.path for item in items if "module_db" in getattr(item, "fixturenames", ())}
     for item in items:
-        if "module_db" in getattr(item, "fixturenames", ()):
+        if item.path in shared:
             item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests import factories
 from wagtail_policycomms.formats.charts import bar_chart, counts_per_day, daily_chart
@@ -18,6 +19,14 @@ from wagtail_policycomms.models import CommentStatus, PublicComment
 SVG = "{http://www.w3.org/2000/svg}"
 UTC = ZoneInfo("UTC")
 HOSTILE = '<script>alert("x")</script> & "Điều" <a href="https://evil.example">'
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    """The figures are read as Vietnamese writes them ("1.234"), whatever language an
+    earlier test in the same process left active."""
+    with translation.override("vi"):
+        yield
 
 
 def parse(chart):

@@ -62,7 +62,7 @@ def catalogue(shared_catalogue, db):
 
 
 @pytest.fixture
-def index(request):
+def index(request, db):
     """The catalogue's section where a test uses the catalogue, else a new empty one."""
     if "catalogue" in request.fixturenames:
         return request.getfixturevalue("catalogue")["index"]

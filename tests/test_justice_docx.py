@@ -23,11 +23,18 @@ from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry, Site
 
 from tests import factories
-from tests.test_reports import JUSTICE, JUSTICE_LINES, PERIOD, units, world  # noqa: F401
+from tests.test_reports import JUSTICE, JUSTICE_LINES, PERIOD, build_world, units  # noqa: F401
 from wagtail_policycomms import synthesis
 from wagtail_policycomms.formats import format_count
 from wagtail_policycomms.models import DepartmentSettings
 from wagtail_policycomms.permissions import COORDINATORS, setup_groups
+
+
+@pytest.fixture
+def world(index, units):  # noqa: F811
+    """The reports' hand-worked fixture (``tests/test_reports.build_world``), for this test."""
+    return build_world(index, units)
+
 
 MOTTO = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
 
