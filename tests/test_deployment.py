@@ -36,10 +36,7 @@ def number(code):
     return int(code.rsplit("-", 1)[1])
 
 
-@pytest.fixture
-def drop_receipt_sequences():
-    """Sequences are not rolled back with a test: drop those a committing test created."""
-    yield
+def _drop_receipt_sequences():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -48,6 +45,15 @@ def drop_receipt_sequences():
             )
             for (name,) in cursor.fetchall():
                 cursor.execute(f"DROP SEQUENCE IF EXISTS {connection.ops.quote_name(name)}")
+
+
+@pytest.fixture
+def drop_receipt_sequences():
+    """Sequences are not rolled back with a test: drop those an earlier committing test
+    left (whichever ran before on this test process) and those this test created."""
+    _drop_receipt_sequences()
+    yield
+    _drop_receipt_sequences()
 
 
 # --- Receipt codes ------------------------------------------------------------------
