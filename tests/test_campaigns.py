@@ -271,10 +271,13 @@ def test_lookup_costs_the_same_queries_whatever_the_consultation_size(consultati
             grouping.assign(comment)
         return len(captured)
 
-    assert queries_to_assign(LETTER) == 3  # its signature, the lookup, its band keys
+    # Its signature, the band-key lookup (no comment collides: nothing more), its band keys.
+    assert queries_to_assign(LETTER) == 3
     queries_to_assign(variant_of(LETTER, 1))  # forms the campaign
     small = queries_to_assign(variant_of(LETTER, 4))  # joins it
-    assert small == 5
+    # Its signature, the lookup (the colliding ids, then their signatures and campaign),
+    # the campaign's size, its own campaign, its band keys.
+    assert small == 6
     _templates, _variants, distinct = make_corpus(variants=0, distinct=500, seed=8)
     rows = store(consultation, distinct)
     grouping.regroup([consultation.pk])

@@ -47,12 +47,13 @@ _FETCH = 2000
 #: Texts whose signatures ``regroup`` remembers (a campaign's identical copies).
 _REMEMBERED = 1000
 
+#: What a submission reads of each colliding comment (``_candidate``'s arguments).
 _CANDIDATE_FIELDS = (
-    "comment_id",
-    "comment__campaign_id",
-    "comment__campaign__size",
-    "comment__campaign_signature__minhash",
-    "comment__campaign__representative__campaign_signature__minhash",
+    "pk",
+    "campaign_id",
+    "campaign__size",
+    "campaign_signature__minhash",
+    "campaign__representative__campaign_signature__minhash",
 )
 
 
@@ -117,9 +118,16 @@ def assign(comment, threshold=None):
     keys = signature.band_keys(comment.consultation_id, sig)
     with transaction.atomic(savepoint=False):
         CommentSignature.objects.create(comment_id=comment.pk, minhash=signature.to_bytes(sig))
-        rows = CampaignBandKey.objects.filter(key__in=keys).values_list(*_CANDIDATE_FIELDS)
+        # Two indexed lookups, not one join from the band keys: the colliding comments'
+        # ids by key, then their signatures and campaigns by primary key. The join's plan
+        # depended on the tables' statistics; with none (a table filled in the same
+        # transaction) PostgreSQL chose one that took a second a submission.
+        found = CampaignBandKey.objects.filter(key__in=keys).values_list("comment_id", flat=True)
+        rows = PublicComment.objects.filter(pk__in=list(found[:MAX_CANDIDATE_ROWS])).values_list(
+            *_CANDIDATE_FIELDS
+        )
         candidates = {}
-        for row in rows[:MAX_CANDIDATE_ROWS]:
+        for row in rows:
             if row[0] != comment.pk and row[0] not in candidates and row[3] is not None:
                 candidates[row[0]] = _candidate(*row)
         chosen = _best(sig, candidates.values(), threshold)
