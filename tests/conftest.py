@@ -29,13 +29,22 @@ def module_db(request, django_db_setup, django_db_blocker):
     transactional = [
         item.name
         for item in request.session.items
-        if item.path == request.path and "transactional_db" in getattr(item, "fixturenames", ())
+        if item.path == request.path and _is_transactional(item)
     ]
     if transactional:
         pytest.fail(f"module_db in a module with transactional tests: {transactional}")
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+def _is_transactional(item):
+    """Whether a test runs outside a transaction: ``transactional_db``, or the
+    ``django_db(transaction=True)`` mark."""
+    if "transactional_db" in getattr(item, "fixturenames", ()):
+        return True
+    mark = item.get_closest_marker("django_db")
+    return bool(mark and mark.kwargs.get("transaction"))
 
 
 @pytest.fixture(scope="class")

@@ -14,7 +14,7 @@ from django.test import override_settings
 from django.utils import timezone
 from freezegun import freeze_time
 
-from tests import factories
+from tests import factories, shared_round
 from tests.factories import soup_of
 from wagtail_policycomms.models import (
     CommentAttachment,
@@ -24,31 +24,15 @@ from wagtail_policycomms.models import (
 from wagtail_policycomms.models.comments import text_hash
 from wagtail_policycomms.uploads import PrivateFileSystemStorage
 
+# One open round built once for the module (tests/shared_round.py).
+home, index, draft, consultation = (
+    shared_round.home,
+    shared_round.index,
+    shared_round.draft,
+    shared_round.consultation,
+)
+
 RECEIPT_PATH = re.compile(r"^/policycomms/receipt/[^/]+/$")
-
-
-@pytest.fixture
-def home(shared_consultation, db):
-    return factories.fresh(shared_consultation["home"])
-
-
-@pytest.fixture
-def index(shared_consultation, db):
-    return factories.fresh(shared_consultation["index"])
-
-
-@pytest.fixture
-def consultation(shared_consultation, db):
-    """The open round, built once for the module (conftest's ``shared_consultation``)."""
-    return factories.fresh(shared_consultation["consultation"])
-
-
-@pytest.fixture
-def draft(request, shared_consultation, db):
-    """The open round's draft where a test uses the round, else a new draft without one."""
-    if "consultation" in request.fixturenames:
-        return factories.fresh(shared_consultation["draft"])
-    return factories.make_article_draft(request.getfixturevalue("index"))
 
 
 @pytest.fixture

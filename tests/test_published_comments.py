@@ -10,36 +10,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from wagtail.models import Site
 
-from tests import factories
+from tests import factories, shared_round
 from tests.factories import soup_of
 from wagtail_policycomms import moderation
 from wagtail_policycomms.models import CommentStatus, ConsultationSettings, PublicComment, counts
 from wagtail_policycomms.models.comments import PUBLISHED, RECEIVED, counts_toward
 from wagtail_policycomms.views.pagination import cursor_of
 
-
-@pytest.fixture
-def home(shared_consultation, db):
-    return factories.fresh(shared_consultation["home"])
-
-
-@pytest.fixture
-def index(shared_consultation, db):
-    return factories.fresh(shared_consultation["index"])
-
-
-@pytest.fixture
-def consultation(shared_consultation, db):
-    """The open round, built once for the module (conftest's ``shared_consultation``)."""
-    return factories.fresh(shared_consultation["consultation"])
-
-
-@pytest.fixture
-def draft(request, shared_consultation, db):
-    """The open round's draft where a test uses the round, else a new draft without one."""
-    if "consultation" in request.fixturenames:
-        return factories.fresh(shared_consultation["draft"])
-    return factories.make_article_draft(request.getfixturevalue("index"))
+# One open round built once for the module (tests/shared_round.py).
+home, index, draft, consultation = (
+    shared_round.home,
+    shared_round.index,
+    shared_round.draft,
+    shared_round.consultation,
+)
 
 
 def get(client, url, language="en"):
