@@ -12,27 +12,18 @@ from django.utils import translation
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from tests import factories
+from tests import shared_section as shared_section_fixtures
 from wagtail_policycomms.models import ConsultationPage, DraftPolicyPage
 
 CLOSING_BEFORE_OPENING = "The closing time must be after the opening time."
 
 
-@pytest.fixture(scope="module")
-def shared_section(module_db):
-    """The home page and the consultation section, built once for the module (``module_db``):
-    every test adds its pages under them, in its own savepoint."""
-    home = factories.make_home()
-    return {"home": home, "index": factories.make_index(home)}
-
-
-@pytest.fixture
-def home(shared_section, db):
-    return factories.fresh(shared_section["home"])
-
-
-@pytest.fixture
-def index(shared_section, db):
-    return factories.fresh(shared_section["index"])
+# Pages under one home page and section built once for the module (tests/shared_section.py).
+shared_section, home, index = (
+    shared_section_fixtures.shared_section,
+    shared_section_fixtures.home,
+    shared_section_fixtures.index,
+)
 
 
 @pytest.fixture(scope="class")

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
+from tests import shared_section as shared_section_fixtures
 from wagtail_policycomms import moderation
 from wagtail_policycomms.api import downloads
 from wagtail_policycomms.models import CommentStatus, PublicComment
@@ -46,22 +47,12 @@ def json_url(consultation):
     return reverse("wagtail_policycomms:consultation_comments_json", args=[consultation.pk])
 
 
-@pytest.fixture(scope="module")
-def shared_section(module_db):
-    """The home page and the consultation section, built once for the module (``module_db``).
-    Drafts and rounds stay each test's own: the listings show every live draft and round."""
-    home = factories.make_home()
-    return {"home": home, "index": factories.make_index(home)}
-
-
-@pytest.fixture
-def home(shared_section, db):
-    return factories.fresh(shared_section["home"])
-
-
-@pytest.fixture
-def index(shared_section, db):
-    return factories.fresh(shared_section["index"])
+# Pages under one home page and section built once for the module (tests/shared_section.py).
+shared_section, home, index = (
+    shared_section_fixtures.shared_section,
+    shared_section_fixtures.home,
+    shared_section_fixtures.index,
+)
 
 
 @pytest.fixture
