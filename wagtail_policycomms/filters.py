@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Left, Length
 from django.utils import timezone
@@ -48,6 +49,7 @@ from .models import (
 from .models.comments import EmailStatus
 from .models.plans import local_today, overdue_q
 from .permissions import can_view_personal_data
+from .restricted import without_hidden
 
 #: The queue opens on comments waiting for a moderator.
 DEFAULT_STATUS = CommentStatus.PENDING
@@ -75,10 +77,23 @@ def draft_title_of(path_ref):
     )
 
 
-def consultations_with_draft_title():
-    return ConsultationPage.objects.annotate(
-        policy_title=draft_title_of(OuterRef("path"))
-    ).order_by("policy_title", "title")
+def request_user(request):
+    """The request's user; an anonymous one when a filter set is built without a request."""
+    return getattr(request, "user", None) or AnonymousUser()
+
+
+def visible_drafts(request):
+    """The drafts the draft filters offer: not those ``restricted.without_hidden`` hides."""
+    return without_hidden(DraftPolicyPage.objects.order_by("title"), request_user(request))
+
+
+def consultations_with_draft_title(request=None):
+    """Rounds with their draft's title, as the consultation filters offer them: not those
+    ``restricted.without_hidden`` hides from the request's user."""
+    rounds = without_hidden(ConsultationPage.objects.all(), request_user(request))
+    return rounds.annotate(policy_title=draft_title_of(OuterRef("path"))).order_by(
+        "policy_title", "title"
+    )
 
 
 def consultation_label(consultation):
@@ -183,11 +198,11 @@ class CommentScopeFilterSet(WagtailFilterSet):
 
     draft = django_filters.ModelChoiceFilter(
         label=_("Draft policy"),
-        queryset=DraftPolicyPage.objects.order_by("title"),
+        queryset=visible_drafts,
         method="filter_draft",
     )
     consultation = ConsultationFilter(
-        label=_("Consultation"), queryset=lambda request: consultations_with_draft_title()
+        label=_("Consultation"), queryset=consultations_with_draft_title
     )
 
     defaults = {}
@@ -301,7 +316,9 @@ class PublicCommentFilterSet(CommentScopeFilterSet):
 
     def _scope(self):
         """Comments of the chosen consultation or draft: what the group list offers."""
-        comments = PublicComment.objects.order_by()
+        comments = without_hidden(
+            PublicComment.objects.order_by(), request_user(self.request), "consultation_id"
+        )
         consultation, draft = self._chosen("consultation"), self._chosen("draft")
         if consultation and consultation.isdigit():
             comments = comments.filter(consultation_id=consultation)
@@ -318,9 +335,9 @@ class PublicCommentFilterSet(CommentScopeFilterSet):
             parent_path = ConsultationPage.objects.filter(pk=consultation).values(
                 parent=Left("path", Length("path") - PATH_STEP)
             )[:1]
-            return DraftPolicyPage.objects.filter(path=Subquery(parent_path)).first()
+            return visible_drafts(self.request).filter(path=Subquery(parent_path)).first()
         if draft and draft.isdigit():
-            return DraftPolicyPage.objects.filter(pk=draft).first()
+            return visible_drafts(self.request).filter(pk=draft).first()
         return None
 
     def article_choices(self):
@@ -362,7 +379,11 @@ class PublicCommentFilterSet(CommentScopeFilterSet):
         member = (
             chosen
             and chosen.isdigit()
-            and PublicComment.objects.filter(pk=chosen)
+            and without_hidden(
+                PublicComment.objects.filter(pk=chosen),
+                request_user(self.request),
+                "consultation_id",
+            )
             .values("pk", "consultation_id", "text_hash")
             .first()
         )
@@ -483,6 +504,7 @@ def filtered_comments(request, queryset=None):
     would change comments the moderator never saw.
     """
     queryset = PublicComment.objects.all() if queryset is None else queryset
+    queryset = without_hidden(queryset, request_user(request), "consultation_id")
     filters = PublicCommentFilterSet(request.GET, queryset=queryset, request=request)
     if not filters.is_valid():
         return queryset.none()

@@ -33,6 +33,7 @@ from .models import (
 from .models.comments import normalise_text
 from .moderation import rejection_reasons
 from .permissions import manages_plan
+from .restricted import is_hidden_page
 from .uploads import MultipleFileField, validate_attachments
 
 NO_CONSULTATION = "none"
@@ -433,7 +434,9 @@ PLAN_TERMS = (
 
 class AssignmentForm(WagtailAdminModelForm):
     """The plan's terms are read-only for staff who do not manage the plan (disabled fields
-    keep their stored value whatever is posted)."""
+    keep their stored value whatever is posted). A linked draft restricted as a whole is
+    left out of the form for staff who may not see it (``restricted.is_hidden_page``): its
+    chooser would name it; the link is kept as stored."""
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
@@ -441,6 +444,9 @@ class AssignmentForm(WagtailAdminModelForm):
             for name in PLAN_TERMS:
                 if name in self.fields:
                     self.fields[name].disabled = True
+        draft_id = self.instance.draft_policy_id
+        if draft_id is not None and for_user is not None and is_hidden_page(draft_id, for_user):
+            self.fields.pop("draft_policy", None)
 
 
 # --- Public: email subscriptions to new consultations ------------------------------------

@@ -36,6 +36,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from . import restricted
 from .conf import policycomms_settings
 from .models import Assignment, DataSubjectRequest, PublicComment, Unit
 
@@ -267,6 +268,17 @@ class PublicCommentPermissionPolicy(ModelPermissionPolicy):
         if action in REFUSED_COMMENT_ACTIONS:
             return False
         return super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        """Nothing, for staff who may not view restricted content, on a comment sent to a
+        round of a draft now restricted as a whole (``restricted.without_hidden``)."""
+        if not self.user_has_permission(user, action):
+            return False
+        return not restricted.is_hidden_page(instance.consultation_id, user)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        instances = super().instances_user_has_any_permission_for(user, actions)
+        return restricted.without_hidden(instances, user, "consultation_id")
 
     def users_with_any_permission(self, actions):
         actions = [action for action in actions if action not in REFUSED_COMMENT_ACTIONS]

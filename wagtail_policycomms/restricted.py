@@ -65,6 +65,9 @@ PUBLIC_DOCUMENTS = Q(classification="")
 
 #: How a comment's restricted article reads to the public and to staff who may not see it.
 RESTRICTED_ARTICLE = _("[Restricted article]")
+#: How a draft restricted as a whole reads, where an assignment links it, to staff who may
+#: not see it (``without_hidden``).
+RESTRICTED_DRAFT = _("[Restricted draft]")
 
 #: The mark of each level as stamped on a document ("Mật"): the legal wording, the same in
 #: every language. Staff who may view restricted content read a restricted article's label
@@ -454,6 +457,41 @@ def under_whole_drafts(user):
     for path in paths:
         under |= Q(path__startswith=path)
     return under
+
+
+def hidden_page_ids(user):
+    """The ids of the drafts restricted as a whole and of every page under them (their
+    rounds), which ``user`` may not see: empty for staff who may view restricted content.
+    Read once per request (kept on the request's user): two queries at most, one when no
+    draft is restricted as a whole, none for staff with the permission."""
+    ids = getattr(user, "_policycomms_hidden_pages", None)
+    if ids is None:
+        from wagtail.models import Page
+
+        under = under_whole_drafts(user)
+        ids = (
+            frozenset()
+            if under is None
+            else frozenset(Page.objects.filter(under).values_list("pk", flat=True))
+        )
+        user._policycomms_hidden_pages = ids
+    return ids
+
+
+def without_hidden(queryset, user, field="pk"):
+    """``queryset`` without the rows whose ``field`` names a page of ``hidden_page_ids``:
+    the one rule of the package's own staff screens for drafts restricted as a whole.
+    ``field`` is a page id: ``"pk"`` for drafts and rounds, ``"consultation_id"`` for
+    comments and campaigns, ``"comment__consultation_id"`` for answers. One ``NOT IN``
+    on an indexed column; nothing changes for staff who may view restricted content."""
+    ids = hidden_page_ids(user)
+    return queryset.exclude(**{f"{field}__in": ids}) if ids else queryset
+
+
+def is_hidden_page(page_id, user):
+    """Whether the page ``page_id`` (a draft, a round, a comment's ``consultation_id``) is
+    one ``user`` may not see (``hidden_page_ids``)."""
+    return page_id in hidden_page_ids(user)
 
 
 #: The explorer's own views (its page and its results), refused on a hidden draft.

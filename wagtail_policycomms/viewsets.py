@@ -43,6 +43,7 @@ from .views.assignments import (
     AssignmentDeleteView,
     AssignmentEditView,
     AssignmentIndexView,
+    AssignmentInspectView,
     PlanDeleteView,
     PlanManagersOnlyMixin,
     plan_assignments_label,
@@ -198,6 +199,7 @@ class AssignmentViewSet(BaseViewSet):
     copy_view_enabled = True
     inspect_view_enabled = True
     index_view_class = AssignmentIndexView
+    inspect_view_class = AssignmentInspectView
     index_template_name = ASSIGNMENT_TEMPLATES + "index.html"
     edit_view_class = AssignmentEditView
     delete_view_class = AssignmentDeleteView

@@ -12,8 +12,11 @@ The rules (also in the documentation):
 - A draft **belongs to a period** (``drafts_in_period``) when a round opens in it, or
   a row of its communication log is dated in it, or, when it has neither a round nor
   a log row at all, it was first published in it (a never-published draft: its first
-  saved revision). Aliases are left out; unpublished drafts count. Periods are local
-  calendar dates in ``POLICYCOMMS_TIME_ZONE``.
+  saved revision). Aliases are left out; unpublished drafts count. Drafts restricted
+  as a whole (state secrets) are left out: their content is never posted (Decree
+  78/2025/NĐ-CP, art. 2), so the duty to communicate does not reach them, and a report
+  read and printed by staff without the permission must not name them. Periods are
+  local calendar dates in ``POLICYCOMMS_TIME_ZONE``.
 - A draft is **communicated** (``COMMUNICATED``) when its communication log has at
   least one row (any date) and at least one round has opened (``opens_at`` at or
   before the moment of the report).
@@ -126,7 +129,7 @@ def drafts_in_period(period, *, first_published_fallback=True):
             )
         )
     )
-    drafts = DraftPolicyPage.objects.filter(alias_of__isnull=True)
+    drafts = DraftPolicyPage.objects.filter(alias_of__isnull=True, classification="")
     if first_published_fallback:
         drafts = drafts.annotate(
             first_seen_at=Coalesce("first_published_at", _first_revision_at()),

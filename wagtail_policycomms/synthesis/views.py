@@ -25,6 +25,7 @@ from ..exports import XLSX_CONTENT_TYPE
 from ..formats.word import DOCX_CONTENT_TYPE
 from ..models import ConsultationPage, DocumentKind, DraftPolicyDocument, DraftPolicyPage
 from ..permissions import can_attach_synthesis, can_export, forbidden
+from ..restricted import without_hidden
 from .data import DOCUMENT_TITLE, approved_comments, build_synthesis, totals_lines
 from .spreadsheet import render_xlsx
 from .word import render_docx
@@ -114,7 +115,7 @@ def download_synthesis(request, scope, pk, export_format):
     model = {"consultation": ConsultationPage, "draft": DraftPolicyPage}.get(scope)
     if model is None:
         raise Http404
-    page = get_object_or_404(model, pk=pk)
+    page = get_object_or_404(without_hidden(model.objects.all(), request.user), pk=pk)
     synthesis = build_synthesis(page, request.user)
     render, content_type = FORMATS[export_format]
     output = io.BytesIO()
@@ -144,7 +145,8 @@ class SynthesisView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, pk):
         if not can_export(request.user):
             return forbidden(request)
-        self.draft = get_object_or_404(DraftPolicyPage, pk=pk)
+        drafts = without_hidden(DraftPolicyPage.objects.all(), request.user)
+        self.draft = get_object_or_404(drafts, pk=pk)
         return super().dispatch(request, pk)
 
     def get_page_title(self):
@@ -184,7 +186,7 @@ class SynthesisView(WagtailAdminTemplateMixin, TemplateView):
 
 @require_POST
 def attach_synthesis_view(request, pk):
-    draft = get_object_or_404(DraftPolicyPage, pk=pk)
+    draft = get_object_or_404(without_hidden(DraftPolicyPage.objects.all(), request.user), pk=pk)
     if not can_attach_synthesis(request.user, draft):
         return forbidden(request)
     document = attach_synthesis(draft, request.user)

@@ -36,6 +36,7 @@ from ..permissions import (
     can_view_personal_data,
     forbidden,
 )
+from ..restricted import without_hidden
 
 QUEUE_URL_NAME = "wagtailsnippets_wagtail_policycomms_publiccomment:list"
 #: Comments of a group shown on its answer page; the rest are counted.
@@ -199,9 +200,9 @@ class BaseAnswerView(AdminFormView):
 
 class AnswerCommentView(BaseAnswerView):
     def load(self, comment_pk):
-        self.comment = get_object_or_404(
-            PublicComment.objects.select_related("consultation", "response"), pk=comment_pk
-        )
+        comments = PublicComment.objects.select_related("consultation", "response")
+        comments = without_hidden(comments, self.request.user, "consultation_id")
+        self.comment = get_object_or_404(comments, pk=comment_pk)
         self.consultation = self.comment.consultation
         self.comments = PublicComment.objects.filter(pk=self.comment.pk)
         self.response = self.comment.response
@@ -280,7 +281,8 @@ class AnswerGroupView(ManyAnswerView):
     submit_button_label = _("Save answer for the whole group")
 
     def load(self, consultation_pk, text_hash):
-        self.consultation = get_object_or_404(ConsultationPage, pk=consultation_pk)
+        rounds = without_hidden(ConsultationPage.objects.all(), self.request.user)
+        self.consultation = get_object_or_404(rounds, pk=consultation_pk)
         first = (
             PublicComment.objects.filter(consultation=self.consultation, text_hash=text_hash)
             .order_by("submitted_at", "pk")
@@ -305,7 +307,10 @@ class SetPublishedView(View):
     def post(self, request, response_pk):
         if not can_publish_answers(request.user):
             return forbidden(request)
-        response = get_object_or_404(CommentResponse, pk=response_pk)
+        answers = without_hidden(
+            CommentResponse.objects.all(), request.user, "comments__consultation_id"
+        )
+        response = get_object_or_404(answers, pk=response_pk)
         if response.is_published == self.published:
             messages.info(
                 request,
@@ -329,9 +334,9 @@ class ThemesView(AdminFormView):
     form_class = ThemesForm
 
     def dispatch(self, request, *args, comment_pk, **kwargs):
-        self.comment = get_object_or_404(
-            PublicComment.objects.select_related("consultation"), pk=comment_pk
-        )
+        comments = PublicComment.objects.select_related("consultation")
+        comments = without_hidden(comments, request.user, "consultation_id")
+        self.comment = get_object_or_404(comments, pk=comment_pk)
         if not can_set_themes(request.user, self.comment.consultation):
             return forbidden(request)
         return super().dispatch(request, *args, **kwargs)

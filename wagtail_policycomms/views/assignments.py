@@ -22,6 +22,7 @@ from wagtail.snippets.views.snippets import DeleteView, EditView, IndexView
 from ..exports import BOM
 from ..formats import format_date, xlsx
 from ..formats.text import for_xlsx
+from ..formats.values import display_value
 from ..models import (
     Assignment,
     AssignmentProgress,
@@ -29,6 +30,8 @@ from ..models import (
 )
 from ..models.plans import local_today
 from ..permissions import assignment_permission_policy, forbidden, manages_plan
+from ..restricted import RESTRICTED_DRAFT, is_hidden_page
+from .inspect import InspectView
 
 TEMPLATES = "wagtail_policycomms/admin/assignments/"
 
@@ -48,9 +51,24 @@ def lead_text(assignment):
     return unit.name if unit else ""
 
 
-def draft_text(assignment):
-    """Per-draft items share the plan's wording: the draft tells them apart."""
-    return assignment.draft_policy.title if assignment.draft_policy_id else ""
+def draft_text(assignment, user):
+    """Per-draft items share the plan's wording: the draft tells them apart. A draft
+    restricted as a whole reads ``restricted.RESTRICTED_DRAFT`` to staff who may not see
+    it (``restricted.is_hidden_page``: one query per request, none per row)."""
+    if not assignment.draft_policy_id:
+        return ""
+    if is_hidden_page(assignment.draft_policy_id, user):
+        return str(RESTRICTED_DRAFT)
+    return assignment.draft_policy.title
+
+
+class DraftColumn(Column):
+    """The linked draft's title, as ``draft_text`` writes it for the request's user."""
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["value"] = draft_text(instance, parent_context["request"].user)
+        return context
 
 
 def overdue_text(assignment, today):
@@ -89,7 +107,7 @@ def assignment_columns():
     """The listing's columns after the title."""
     return [
         Column("reference", label=_("Item"), sort_key="reference"),
-        Column("draft", label=_("Draft policy"), accessor=draft_text),
+        DraftColumn("draft", label=_("Draft policy")),
         Column("lead", label=_("Lead unit"), accessor=lead_text, sort_key="lead_unit__name"),
         Column("due", label=_("Due"), accessor=when_text, sort_key="due_on"),
         OverdueColumn("status", label=_("Status"), sort_key="status"),
@@ -228,7 +246,7 @@ class AssignmentIndexView(xlsx.SpreadsheetLayoutMixin, IndexView):
             "title": item.title,
             "lead_unit": lead_text(item),
             "coordinating_units": ", ".join(u.name for u in item.coordinating_units.all()),
-            "draft_policy": draft_text(item),
+            "draft_policy": draft_text(item, self.request.user),
             "starts_on": item.starts_on,
             "due": item.due_on or item.time_frame,
             "status": item.get_status_display(),
@@ -260,6 +278,15 @@ class AssignmentIndexView(xlsx.SpreadsheetLayoutMixin, IndexView):
         if isinstance(value, date) and export_format == self.FORMAT_CSV:
             return format_date(value)
         return super().preprocess_field_value(field, value, export_format)
+
+
+class AssignmentInspectView(InspectView):
+    """The linked draft as ``draft_text`` writes it for the user."""
+
+    def get_draft_policy_display_value(self):
+        if self.object.draft_policy_id is None:
+            return display_value(None, None)
+        return draft_text(self.object, self.request.user)
 
 
 # --- Editing ----------------------------------------------------------------------------------

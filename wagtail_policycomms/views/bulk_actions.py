@@ -19,6 +19,7 @@ from ..forms import ManyModerationForm
 from ..models import PublicComment
 from ..moderation import ACTIONS
 from ..permissions import can_moderate
+from ..restricted import without_hidden
 
 #: How many of the selected comments the confirmation page lists by name.
 SHOWN_ON_CONFIRMATION = 50
@@ -58,7 +59,8 @@ class ModerationBulkAction(SnippetBulkAction):
             object_ids = self.get_all_objects_in_listing_query(self.request.GET.get("childOf"))
         else:
             object_ids = [pk for pk in object_ids if pk.isdigit()]
-        return self.get_queryset(self.model, object_ids)
+        selected = self.get_queryset(self.model, object_ids)
+        return without_hidden(selected, self.request.user, "consultation_id")
 
     def get_actionable_objects(self):
         return self.selection, {"items_with_no_access": []}

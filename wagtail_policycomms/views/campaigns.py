@@ -56,6 +56,7 @@ from ..permissions import (
     comment_permission_policy,
     forbidden,
 )
+from ..restricted import without_hidden
 from .answers import ManyAnswerView
 from .comments import ModerationActionMixin
 from .groups import WholeSelectionModerationMixin
@@ -102,9 +103,11 @@ def consultation_label_of(campaign):
     return f"{campaign.policy_title} – {title}" if campaign.policy_title else title
 
 
-def campaigns_with_labels():
-    """Campaigns with what every screen shows of them, joined in the same query."""
-    return Campaign.objects.annotate(
+def campaigns_with_labels(user):
+    """Campaigns ``user`` may see (``restricted.without_hidden``), with what every screen
+    shows of them, joined in the same query."""
+    campaigns = without_hidden(Campaign.objects.all(), user, "consultation_id")
+    return campaigns.annotate(
         consultation_title=F("consultation__title"),
         policy_title=draft_title_of(OuterRef("consultation__path")),
         representative_body=F("representative__body"),
@@ -162,7 +165,7 @@ class CampaignIndexView(StaffOnlyMixin, BaseListingView):
         ]
 
     def get_base_queryset(self):
-        return campaigns_with_labels()
+        return campaigns_with_labels(self.request.user)
 
     def order_queryset(self, queryset):
         return queryset.order_by(self.ordering, "-pk")
@@ -212,7 +215,8 @@ class CampaignMixin:
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.campaign = get_object_or_404(
-            campaigns_with_labels().select_related("representative"), pk=kwargs["campaign_pk"]
+            campaigns_with_labels(request.user).select_related("representative"),
+            pk=kwargs["campaign_pk"],
         )
 
     @cached_property
@@ -383,8 +387,9 @@ class CampaignAnswerView(ManyAnswerView):
     submit_button_label = _("Save answer for the whole campaign")
 
     def load(self, campaign_pk):
+        campaigns = without_hidden(Campaign.objects.all(), self.request.user, "consultation_id")
         self.campaign = get_object_or_404(
-            Campaign.objects.select_related("consultation", "representative"), pk=campaign_pk
+            campaigns.select_related("consultation", "representative"), pk=campaign_pk
         )
         self.consultation = self.campaign.consultation
         self.comments = members_queryset(self.campaign.pk)
@@ -418,7 +423,8 @@ class CampaignSplitView(View):
     def post(self, request, campaign_pk):
         if not can_moderate(request.user):
             return forbidden(request)
-        campaign = get_object_or_404(Campaign, pk=campaign_pk)
+        campaigns = without_hidden(Campaign.objects.all(), request.user, "consultation_id")
+        campaign = get_object_or_404(campaigns, pk=campaign_pk)
         ids = [int(pk) for pk in request.POST.getlist("member") if pk.isdigit()]
         if not ids:
             messages.warning(request, gettext("Tick the comments to split out of the campaign."))

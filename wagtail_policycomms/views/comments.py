@@ -42,6 +42,7 @@ from ..permissions import (
     can_view_personal_data,
     can_view_restricted,
 )
+from ..restricted import without_hidden
 from .answers import answer_url, themes_url
 from .pagination import CappedCountPaginator
 
@@ -203,6 +204,7 @@ class PublicCommentIndexView(CommentExportMixin, ModerationLinksMixin, IndexView
 
     def get_base_queryset(self):
         queryset = super().get_base_queryset().select_related("consultation", "response")
+        queryset = without_hidden(queryset, self.request.user, "consultation_id")
         return queryset.annotate(policy_title=draft_title_of(OuterRef("consultation__path")))
 
     def search_queryset(self, queryset):
@@ -339,6 +341,7 @@ class PublicCommentInspectView(ModerationLinksMixin, InspectView):
             .annotate(policy_title=draft_title_of(OuterRef("consultation__path")))
             .with_group_size()
         )
+        comments = without_hidden(comments, self.request.user, "consultation_id")
         return get_object_or_404(comments, pk=self.pk)
 
     def get_page_subtitle(self):
@@ -398,6 +401,10 @@ class PublicCommentHistoryView(HistoryView):
     """Wagtail's history of the comment, with our audit entries; open to viewers."""
 
     any_permission_required = ["view"]
+
+    def get_base_object_queryset(self):
+        queryset = super().get_base_object_queryset()
+        return without_hidden(queryset, self.request.user, "consultation_id")
 
     @cached_property
     def columns(self):
@@ -461,6 +468,7 @@ class ModerateCommentView(ModerationActionMixin, FormView):
         comments = PublicComment.objects.select_related("consultation").annotate(
             policy_title=draft_title_of(OuterRef("consultation__path"))
         )
+        comments = without_hidden(comments, request.user, "consultation_id")
         self.object = get_object_or_404(comments, pk=kwargs["pk"])
 
     def get_page_title(self):

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from wagtail.admin.ui.components import Component
 
 from ..conf import policycomms_settings
+from ..filters import request_user
 from ..models import (
     Assignment,
     ConsultationPage,
@@ -27,8 +28,9 @@ from ..models import (
 from ..models.base import Page
 from ..models.plans import overdue_q
 from ..permissions import can_moderate, can_view_compliance_report, user_unit_ids
+from ..restricted import without_hidden
 from .answers import queue_url
-from .assignments import overdue_text
+from .assignments import draft_text, overdue_text
 
 #: Consultations listed per table; the rest are counted.
 LIMIT = 10
@@ -61,7 +63,10 @@ class ModerationPanel(Component):
         )
         awaiting = counts.awaiting_answer_counts()
         unanswered = list(
-            ConsultationPage.objects.filter(pk__in=list(awaiting), closes_at__lte=now)
+            without_hidden(
+                ConsultationPage.objects.filter(pk__in=list(awaiting), closes_at__lte=now),
+                request_user(parent_context.get("request")),
+            )
             .order_by("closes_at", "pk")
             .values("pk", "title", "path", "closes_at")[: LIMIT + 1]
         )
@@ -221,6 +226,9 @@ class UnitAssignmentsPanel(Component):
                     "is_lead": responsible is not None and responsible.pk in self.unit_ids,
                     "overdue": assignment.is_overdue(today),
                     "due_text": due_text(assignment, today),
+                    "draft_text": draft_text(
+                        assignment, request_user(parent_context.get("request"))
+                    ),
                 }
             )
         context.update(

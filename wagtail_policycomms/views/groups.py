@@ -35,6 +35,7 @@ from ..forms import ManyModerationForm
 from ..models import CommentStatus, ConsultationPage, PublicComment
 from ..moderation import ACTIONS
 from ..permissions import can_moderate
+from ..restricted import without_hidden
 from .answers import group_answer_url
 from .comments import ModerationActionMixin
 
@@ -104,7 +105,8 @@ class CommentGroupIndexView(PermissionCheckedMixin, BaseListingView):
         return 2
 
     def get_queryset(self):
-        members = self.filter_queryset(PublicComment.objects.all())
+        members = without_hidden(PublicComment.objects.all(), self.request.user, "consultation_id")
+        members = self.filter_queryset(members)
         rows = group_rows(members).filter(size__gte=self.min_size)
         return self.order_queryset(rows)
 
@@ -246,7 +248,8 @@ class GroupModerateView(WholeSelectionModerationMixin, ModerationActionMixin, Fo
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.representative = get_object_or_404(PublicComment, pk=kwargs["pk"])
+        comments = without_hidden(PublicComment.objects.all(), request.user, "consultation_id")
+        self.representative = get_object_or_404(comments, pk=kwargs["pk"])
 
     @property
     def members(self):

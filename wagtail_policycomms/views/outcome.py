@@ -39,7 +39,7 @@ from ..models import (
 from ..models.comments import PUBLISHED, RECEIVED, counts_toward
 from ..models.responses import Disposition
 from ..permissions import can_moderate, forbidden
-from ..restricted import PUBLIC_DOCUMENTS, is_restricted
+from ..restricted import PUBLIC_DOCUMENTS, is_restricted, without_hidden
 
 #: Campaigns listed on the outcome page, largest first; the rest are summed.
 CAMPAIGN_LIMIT = 20
@@ -215,7 +215,9 @@ class OutcomeView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, pk):
         if not can_moderate(request.user):
             return forbidden(request)
-        self.consultation = get_object_or_404(ConsultationPage, pk=pk)
+        self.consultation = get_object_or_404(
+            without_hidden(ConsultationPage.objects.all(), request.user), pk=pk
+        )
         return super().dispatch(request, pk)
 
     def get_page_title(self):
@@ -256,7 +258,9 @@ class OutcomeView(WagtailAdminTemplateMixin, TemplateView):
 def publish_outcome_view(request, pk):
     if not can_moderate(request.user):
         return forbidden(request)
-    consultation = get_object_or_404(ConsultationPage, pk=pk)
+    consultation = get_object_or_404(
+        without_hidden(ConsultationPage.objects.all(), request.user), pk=pk
+    )
     try:
         changed = moderation.publish_outcome(consultation, request.user)
     except moderation.OutcomeRefused as refusal:
@@ -275,7 +279,9 @@ def publish_outcome_view(request, pk):
 def withdraw_outcome_view(request, pk):
     if not can_moderate(request.user):
         return forbidden(request)
-    consultation = get_object_or_404(ConsultationPage, pk=pk)
+    consultation = get_object_or_404(
+        without_hidden(ConsultationPage.objects.all(), request.user), pk=pk
+    )
     if moderation.withdraw_outcome(consultation, request.user):
         messages.success(
             request, _("The outcome page was withdrawn: the public no longer sees it.")
