@@ -126,6 +126,41 @@ def test_export_holds_all_of_the_persons_data_and_nobody_elses(moderator_client,
     assert EMAIL not in json.dumps(entry.data) + entry.label
 
 
+def test_a_restricted_draft_s_round_is_not_named_to_a_handler_without_the_permission(
+    moderator_client, people, index
+):
+    """The person gets every comment; the handler (no "Can view restricted content") does
+    not read the title of a draft now restricted as a whole, on screen or in the files."""
+    secret = factories.make_draft(index, title="Dự thảo MATDSR", classification="mat")
+    secret_round = factories.make_round_with_status(secret, "closed", title="Lấy ý kiến MATDSR")
+    theirs = factories.make_comment(secret_round, email=EMAIL, display_name="Nguyễn Văn An")
+    data_request = people["request"]
+
+    response = moderator_client.get(data_url(data_request))
+    text = response.content.decode()
+    assert theirs.receipt_code in text
+    assert "MATDSR" not in text
+    assert "[Restricted draft]" in text
+    response = moderator_client.get(
+        reverse(f"{ADMIN}:data_request_export", args=[data_request.pk, "json"])
+    )
+    data = json.loads(response.content.decode("utf-8"))
+    [row] = [c for c in data["comments"] if c["receipt_code"] == theirs.receipt_code]
+    assert row["consultation"] == "[Restricted draft]"
+    assert row["body"] == theirs.body  # the person's own words, all of them
+    response = moderator_client.get(
+        reverse(f"{ADMIN}:data_request_export", args=[data_request.pk, "xlsx"])
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    cells = [str(c.value) for ws in workbook for row in ws.iter_rows() for c in row]
+    assert theirs.receipt_code in cells
+    assert not any("MATDSR" in cell for cell in cells)
+    url = reverse(f"{ADMIN}:data_request_correct", args=[data_request.pk, theirs.pk])
+    response = moderator_client.get(url)
+    assert response.status_code == 200
+    assert "MATDSR" not in response.content.decode()
+
+
 def test_xlsx_export_holds_the_persons_data_only(moderator_client, people):
     url = reverse(f"{ADMIN}:data_request_export", args=[people["request"].pk, "xlsx"])
     response = moderator_client.get(url)

@@ -194,6 +194,24 @@ def test_draft_linked_assignment_without_lead_goes_to_the_drafting_unit(
 
 
 @freeze_time(NOW)
+def test_a_draft_restricted_as_a_whole_is_not_named_in_the_email(plan, lead, index):
+    """The email goes to the whole unit, people without the permission among them."""
+    secret = make_draft(
+        index, title="Dự thảo MATTRONGTHU", drafting_unit=lead, classification="mat"
+    )
+    make_assignment(plan, reference="II.2.2", draft_policy=secret, due_on=date(2026, 3, 12))
+
+    remind()
+
+    [message] = mail.outbox
+    [html] = [body for body, kind in message.alternatives if kind == "text/html"]
+    for text in (message.body, html):
+        assert "II.2.2" in text
+        assert "MATTRONGTHU" not in text
+        assert "[Dự thảo mật]" in text  # the reminder speaks the site's language
+
+
+@freeze_time(NOW)
 def test_consultations_closing_soon_and_unanswered_comments_go_to_the_drafting_unit(
     lead, other_unit, index, settings
 ):

@@ -64,8 +64,12 @@ def secret(world):  # noqa: F811
     factories.log_communication(secret_draft)
     factories.log_communication(world["draft"])
     assignment = factories.make_assignment(
-        title="Truyền thông dự thảo theo kế hoạch", draft_policy=secret_draft
+        title="Truyền thông dự thảo theo kế hoạch", draft_policy=world["draft"]
     )
+    before = assignment.save_revision()
+    assignment.draft_policy = secret_draft
+    assignment.save()
+    after = assignment.save_revision()
     return {
         "draft": secret_draft,
         "round": secret_round,
@@ -73,6 +77,7 @@ def secret(world):  # noqa: F811
         "single": single,
         "campaign": campaign,
         "assignment": assignment,
+        "revisions": (before.pk, after.pk),
     }
 
 
@@ -114,6 +119,10 @@ def listings(world, secret):  # noqa: F811
         reverse(f"{ASSIGNMENTS}:list") + "?export=csv",
         reverse(f"{ASSIGNMENTS}:inspect", args=[secret["assignment"].pk]),
         reverse(f"{ASSIGNMENTS}:edit", args=[secret["assignment"].pk]),
+        reverse(
+            f"{ASSIGNMENTS}:revisions_compare",
+            args=[secret["assignment"].pk, *secret["revisions"]],
+        ),
     ]
 
 

@@ -44,6 +44,7 @@ from .models.subscriptions import EmailStream
 from .notifications.mail import admin_url, build_email, default_site, department, send_many
 from .notifications.optout import opted_out, unsubscribe_url
 from .permissions import MODERATORS
+from .restricted import shared_draft_title
 
 #: Order of the sections in an email.
 KIND_ORDER = [
@@ -65,6 +66,8 @@ class Notice:
     url: str = ""
     count: int = 0  # unanswered comments
     days: int = 0  # days overdue, or days left
+    #: An assignment's linked draft as the email names it (``restricted.shared_draft_title``).
+    draft_title: str = ""
 
 
 @dataclass
@@ -134,6 +137,11 @@ def assignment_notices(today):
                         overdue_by.days
                         if overdue_by is not None
                         else (assignment.due_on - today).days
+                    ),
+                    draft_title=(
+                        shared_draft_title(assignment.draft_policy)
+                        if assignment.draft_policy_id
+                        else ""
                     ),
                 )
             )

@@ -79,6 +79,12 @@ MARKS = {
 }
 
 
+def shared_draft_title(draft):
+    """``draft``'s title where people who may not view restricted content may read it (an
+    email to a whole unit): ``RESTRICTED_DRAFT`` for a draft restricted as a whole."""
+    return RESTRICTED_DRAFT if is_restricted(draft) else draft.title
+
+
 def marked_label(classification, label):
     """``label`` after the mark of ``classification``: "[Mật] Điều 5. …"."""
     mark = MARKS.get(classification, MARKS[Classification.CONFIDENTIAL])

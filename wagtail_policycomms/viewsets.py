@@ -44,6 +44,7 @@ from .views.assignments import (
     AssignmentEditView,
     AssignmentIndexView,
     AssignmentInspectView,
+    AssignmentRevisionsCompareView,
     PlanDeleteView,
     PlanManagersOnlyMixin,
     plan_assignments_label,
@@ -200,6 +201,7 @@ class AssignmentViewSet(BaseViewSet):
     inspect_view_enabled = True
     index_view_class = AssignmentIndexView
     inspect_view_class = AssignmentInspectView
+    revisions_compare_view_class = AssignmentRevisionsCompareView
     index_template_name = ASSIGNMENT_TEMPLATES + "index.html"
     edit_view_class = AssignmentEditView
     delete_view_class = AssignmentDeleteView

@@ -1,6 +1,6 @@
 """What is done for a data-subject request (``models.data_requests``, docs/data-requests.md).
 
-- ``find(email)``: everything the portal holds under one address (comments with their
+- ``find(email, user)``: everything the portal holds under one address (comments with their
   consent records and attachments, subscriptions, email opt-outs), in a fixed number of
   queries whatever the number of comments.
 - ``export_json(found, request)``, ``export_xlsx(found)``: that, as a file for the person: their own data only
@@ -32,6 +32,7 @@ from ..formats.text import normalise_email
 from ..formats.xlsx import SheetLayout
 from ..models import CommentAttachment, PublicComment
 from ..models.subscriptions import EmailOptOut, Subscription
+from ..restricted import RESTRICTED_DRAFT, is_hidden_page
 from .retention import blanked_values
 
 #: The audit-log actions of a request (``register_log_actions``).
@@ -102,8 +103,24 @@ def comments_of(email):
     return PublicComment.objects.filter(email__iexact=email)
 
 
-def find(email):
-    """Everything held under ``email``: four queries whatever the number of comments."""
+def label_rounds(comments, user):
+    """Give each of ``comments`` its ``round_title``: its round's title, or, for a round of a
+    draft now restricted as a whole that ``user`` (the request's handler) may not see,
+    ``restricted.RESTRICTED_DRAFT``. The person still gets every comment, its text and its
+    personal data (the law gives them all of it); the title of a state secret is not
+    written on the handler's screen nor in the file the handler hands over."""
+    for comment in comments:
+        comment.round_title = (
+            RESTRICTED_DRAFT
+            if is_hidden_page(comment.consultation_id, user)
+            else comment.consultation.title
+        )
+    return comments
+
+
+def find(email, user):
+    """Everything held under ``email``, as ``user`` handles it (``label_rounds``): four
+    queries whatever the number of comments."""
     email = normalise_email(email)
     comments = list(
         comments_of(email)
@@ -117,6 +134,7 @@ def find(email):
         )
         .order_by("submitted_at", "pk")
     )
+    label_rounds(comments, user)
     subscriptions = (
         list(
             Subscription.objects.filter(email__iexact=email)
@@ -147,7 +165,7 @@ def as_data(found, data_request=None):
         row = {name: _value(getattr(comment, name)) for name in EXPORTED_COMMENT_FIELDS}
         row["status"] = str(comment.get_status_display())
         row["commenter_type"] = str(comment.get_commenter_type_display())
-        row["consultation"] = comment.consultation.title
+        row["consultation"] = str(comment.round_title)
         row["attachments"] = [
             {
                 "file_name": attachment.original_name,
@@ -363,7 +381,7 @@ def export_xlsx(found):
         comments.append(
             [
                 comment.receipt_code,
-                comment.consultation.title,
+                str(comment.round_title),
                 comment.submitted_at,
                 str(comment.get_commenter_type_display()),
                 comment.display_name,

@@ -16,8 +16,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin import messages
+from wagtail.admin.panels import FieldPanel, PanelGroup
 from wagtail.admin.ui.tables import Column, Table
-from wagtail.snippets.views.snippets import DeleteView, EditView, IndexView
+from wagtail.snippets.views.snippets import DeleteView, EditView, IndexView, RevisionsCompareView
 
 from ..exports import BOM
 from ..formats import format_date, xlsx
@@ -30,7 +31,7 @@ from ..models import (
 )
 from ..models.plans import local_today
 from ..permissions import assignment_permission_policy, forbidden, manages_plan
-from ..restricted import RESTRICTED_DRAFT, is_hidden_page
+from ..restricted import RESTRICTED_DRAFT, hidden_page_ids, is_hidden_page
 from .inspect import InspectView
 
 TEMPLATES = "wagtail_policycomms/admin/assignments/"
@@ -287,6 +288,46 @@ class AssignmentInspectView(InspectView):
         if self.object.draft_policy_id is None:
             return display_value(None, None)
         return draft_text(self.object, self.request.user)
+
+
+def links_hidden_draft(assignment, user):
+    """Whether ``assignment``, now or in any of its revisions, links a draft ``user`` may not
+    see (``restricted.hidden_page_ids``): one query for its revisions, none when nothing is
+    hidden from the user."""
+    hidden = hidden_page_ids(user)
+    if not hidden:
+        return False
+    if assignment.draft_policy_id in hidden:
+        return True
+    contents = assignment.revisions.values_list("content", flat=True)
+    return any((content or {}).get("draft_policy") in hidden for content in contents)
+
+
+def without_field(panel, field_name):
+    """A copy of the panel tree ``panel`` (unbound) without the ``FieldPanel`` of
+    ``field_name``."""
+    if isinstance(panel, FieldPanel) and panel.field_name == field_name:
+        return None
+    if isinstance(panel, PanelGroup):
+        kwargs = panel.clone_kwargs()
+        kwargs["children"] = [
+            child
+            for child in (without_field(child, field_name) for child in panel.children)
+            if child is not None
+        ]
+        return panel.__class__(**kwargs)
+    return panel.clone()
+
+
+class AssignmentRevisionsCompareView(RevisionsCompareView):
+    """Wagtail's comparison of two revisions, without the linked draft when one of them (or
+    the assignment now) links a draft the user may not see: the comparison names it."""
+
+    def get_edit_handler(self):
+        edit_handler = super().get_edit_handler()
+        if not links_hidden_draft(self.object, self.request.user):
+            return edit_handler
+        return without_field(edit_handler, "draft_policy").bind_to_model(self.model)
 
 
 # --- Editing ----------------------------------------------------------------------------------

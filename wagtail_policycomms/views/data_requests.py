@@ -150,7 +150,7 @@ class PersonalDataView(DataRequestMixin, WagtailAdminTemplateMixin, TemplateView
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        found = service.find(self.data_request.email)
+        found = service.find(self.data_request.email, self.request.user)
         pk = self.data_request.pk
         context.update(
             found=found,
@@ -171,7 +171,7 @@ def export_personal_data(request, pk, export_format):
     data_request = get_object_or_404(DataSubjectRequest, pk=pk)
     if export_format not in ("json", "xlsx"):
         raise Http404
-    found = service.find(data_request.email)
+    found = service.find(data_request.email, request.user)
     if export_format == "json":
         content = service.export_json(found, data_request)
         content_type = "application/json; charset=utf-8"
@@ -206,10 +206,11 @@ class CorrectCommentView(DataRequestMixin, WagtailAdminTemplateMixin, FormView):
     @cached_property
     def comment(self):
         # Only a comment given under the request's email: never anyone else's.
-        return get_object_or_404(
+        comment = get_object_or_404(
             service.comments_of(self.data_request.email).select_related("consultation"),
             pk=self.comment_pk,
         )
+        return service.label_rounds([comment], self.request.user)[0]
 
     def get_page_title(self):
         return _("Correct comment %(code)s") % {"code": self.comment.receipt_code}
@@ -242,7 +243,7 @@ class AnonymiseView(DataRequestMixin, WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["found"] = service.find(self.data_request.email)
+        context["found"] = service.find(self.data_request.email, self.request.user)
         return context
 
     def post(self, request, *args, **kwargs):
