@@ -132,6 +132,54 @@ def test_history_of_pages(client, world, drafting_editor, allowed_editor):  # no
     assert SECRET_TITLE in text_of(client.get(url))
 
 
+def test_locked_pages_report_and_the_policy_s_actionable_pages(
+    client,
+    world,  # noqa: F811
+    index,
+    drafting_editor,
+    allowed_editor,  # noqa: F811
+):
+    """Wagtail's reports and dashboard panels list the pages a user may act on
+    (``instances_user_has_any_permission_for``): the locked pages report, for staff who
+    may unlock pages, does not name a hidden draft locked by someone else."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupPagePermission, Page
+
+    from wagtail_policycomms.restricted import RestrictedPagePermissionPolicy
+
+    editors = Group.objects.get(name=DRAFTING_EDITORS)
+    GroupPagePermission.objects.create(
+        group=editors, page=index, permission=Permission.objects.get(codename="unlock_page")
+    )
+    someone = factories.make_superuser("khoa-trang")
+    for page in (world["secret_draft"], world["draft"]):
+        Page.objects.filter(pk=page.pk).update(locked=True, locked_by=someone)
+    url = reverse("wagtailadmin_reports:locked_pages")
+    client.force_login(drafting_editor)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert_not_named(response, url)
+    assert world["draft"].title in text_of(response)
+    client.force_login(allowed_editor)
+    assert SECRET_TITLE in text_of(client.get(url))
+
+    policy = RestrictedPagePermissionPolicy()
+    secret_pages = {world["secret_draft"].pk, world["secret_round"].pk}
+    denied = set(
+        policy.instances_user_has_permission_for(drafting_editor, "change").values_list(
+            "pk", flat=True
+        )
+    )
+    allowed = set(
+        policy.instances_user_has_permission_for(allowed_editor, "change").values_list(
+            "pk", flat=True
+        )
+    )
+    assert world["draft"].pk in denied
+    assert not denied & secret_pages
+    assert secret_pages <= allowed
+
+
 # --- Documents: the *Documents* listing, the chooser, a document's own pages ----------------
 
 

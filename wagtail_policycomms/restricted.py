@@ -542,11 +542,19 @@ class RestrictedPagePermissionPolicy(PagePermissionPolicy):
     """Wagtail's page permission policy, where a draft restricted as a whole and the pages
     under it are not explorable by staff who may not view restricted content: Wagtail's
     global page search (which has no queryset hook), the explorer, its menu and the
-    history of pages (log entries) read ``explorable_instances``. One filter, one query per
-    request; nothing changes for users with the permission."""
+    history of pages (log entries) read ``explorable_instances``; its reports and dashboard
+    panels ``instances_user_has_any_permission_for``. One filter, one query per request;
+    nothing changes for users with the permission."""
 
     def explorable_instances(self, user):
         pages = super().explorable_instances(user)
+        under = under_whole_drafts(user)
+        return pages if under is None else pages.exclude(under)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        """The same, for the pages a user may act on: Wagtail's reports (aging pages,
+        locked pages, workflows) and its dashboard panels read it."""
+        pages = super().instances_user_has_any_permission_for(user, actions)
         under = under_whole_drafts(user)
         return pages if under is None else pages.exclude(under)
 
