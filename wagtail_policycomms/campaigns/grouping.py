@@ -2,7 +2,9 @@
 
 The only writer of a comment joining a campaign, of a new campaign and of the
 increments of ``Campaign.size`` (a member split out by a moderator is
-``campaigns.membership``'s business).
+``campaigns.membership``'s business). Membership is recorded on the comment's
+signature (``CommentSignature.campaign``), written in the same row as the signature:
+joining a campaign never updates the comments table.
 
 The rule, the same in both:
 
@@ -47,12 +49,12 @@ _FETCH = 2000
 #: Texts whose signatures ``regroup`` remembers (a campaign's identical copies).
 _REMEMBERED = 1000
 
-#: What a submission reads of each colliding comment (``_candidate``'s arguments).
+#: What a submission reads of each colliding comment's signature (``_candidate``'s arguments).
 _CANDIDATE_FIELDS = (
-    "pk",
+    "comment_id",
     "campaign_id",
     "campaign__size",
-    "campaign_signature__minhash",
+    "minhash",
     "campaign__representative__campaign_signature__minhash",
 )
 
@@ -117,38 +119,42 @@ def assign(comment, threshold=None):
         return None
     keys = signature.band_keys(comment.consultation_id, sig)
     with transaction.atomic(savepoint=False):
-        CommentSignature.objects.create(comment_id=comment.pk, minhash=signature.to_bytes(sig))
         # Two indexed lookups, not one join from the band keys: the colliding comments'
         # ids by key, then their signatures and campaigns by primary key. The join's plan
         # depended on the tables' statistics; with none (a table filled in the same
         # transaction) PostgreSQL chose one that took a second a submission.
         found = CampaignBandKey.objects.filter(key__in=keys).values_list("comment_id", flat=True)
-        rows = PublicComment.objects.filter(pk__in=list(found[:MAX_CANDIDATE_ROWS])).values_list(
+        rows = CommentSignature.objects.filter(pk__in=list(found[:MAX_CANDIDATE_ROWS])).values_list(
             *_CANDIDATE_FIELDS
         )
         candidates = {}
         for row in rows:
-            if row[0] != comment.pk and row[0] not in candidates and row[3] is not None:
+            if row[0] != comment.pk and row[0] not in candidates:
                 candidates[row[0]] = _candidate(*row)
         chosen = _best(sig, candidates.values(), threshold)
         campaign_id, size = (None, 1) if chosen is None else _join(comment, chosen)
+        # The signature and the membership in one row (a second call on the same
+        # comment fails here: its signature exists).
+        CommentSignature.objects.create(
+            comment_id=comment.pk, minhash=signature.to_bytes(sig), campaign_id=campaign_id
+        )
         if size <= INDEXED_MEMBERS + 1:
             CampaignBandKey.objects.bulk_create(
                 [CampaignBandKey(key=key, comment_id=comment.pk) for key in keys]
             )
-    comment.campaign_id = campaign_id
     return campaign_id
 
 
 def _join(comment, chosen):
-    """Put ``comment`` in ``chosen``'s campaign (forming it if ``chosen`` is in none):
-    ``(campaign id, its size now)``."""
+    """The campaign ``comment`` joins, ``chosen``'s (formed, with ``chosen`` in it, if
+    ``chosen`` is in none): ``(campaign id, its size now)``. The caller records the
+    comment's own membership with its signature."""
     campaign_id, size = chosen.campaign_id, chosen.size
     if campaign_id is None:
-        # Lock the lone comment: two copies submitted at once must form one campaign,
-        # not two (the second waits, then finds the campaign the first formed).
+        # Lock the lone comment's signature: two copies submitted at once must form one
+        # campaign, not two (the second waits, then finds the campaign the first formed).
         current = list(
-            PublicComment.objects.select_for_update(of=("self",))
+            CommentSignature.objects.select_for_update(of=("self",))
             .filter(pk=chosen.comment_id)
             .values_list("campaign_id", "campaign__size")
         )
@@ -161,12 +167,9 @@ def _join(comment, chosen):
                 representative_id=chosen.comment_id,
                 size=2,
             )
-            PublicComment.objects.filter(pk__in=[chosen.comment_id, comment.pk]).update(
-                campaign=campaign
-            )
+            CommentSignature.objects.filter(pk=chosen.comment_id).update(campaign=campaign)
             return campaign.pk, 2
     Campaign.objects.filter(pk=campaign_id).update(size=F("size") + 1)
-    PublicComment.objects.filter(pk=comment.pk).update(campaign_id=campaign_id)
     return campaign_id, (size or 1) + 1
 
 
@@ -228,8 +231,7 @@ def regroup(
 
 def _forget(scope, consultations):
     CampaignBandKey.objects.filter(comment__in=scope).delete()
-    CommentSignature.objects.filter(comment__in=scope).delete()
-    scope.exclude(campaign=None).update(campaign=None)
+    CommentSignature.objects.filter(comment__in=scope).delete()  # and the memberships
     campaigns = Campaign.objects.all()
     if consultations is not None:
         campaigns = campaigns.filter(consultation__in=consultations)
@@ -277,12 +279,18 @@ def _signatures(rows, computed):
     return sigs, keys_of
 
 
-def _signatures_of(comment_ids):
-    """``{comment id: signature}`` of those of ``comment_ids`` that have one."""
+def _signatures_of(comment_ids, campaign_of=None):
+    """``{comment id: signature}`` of those of ``comment_ids`` that have one; their
+    campaigns (those in one) are added to the dict ``campaign_of`` if given."""
     rows = among(CommentSignature.objects.all(), "comment", comment_ids).values_list(
-        "comment_id", "minhash"
+        "comment_id", "minhash", "campaign_id"
     )
-    return {pk: signature.from_bytes(minhash) for pk, minhash in rows.iterator(_FETCH)}
+    found = {}
+    for pk, minhash, campaign_id in rows.iterator(_FETCH):
+        found[pk] = signature.from_bytes(minhash)
+        if campaign_id is not None and campaign_of is not None:
+            campaign_of[pk] = campaign_id
+    return found
 
 
 def _group_batch(rows, threshold, outcome, computed):
@@ -306,9 +314,7 @@ def _group_batch(rows, threshold, outcome, computed):
     for key, comment_id in keyed.iterator(_FETCH):
         index[key].append(comment_id)
     found_ids = {comment_id for ids in index.values() for comment_id in ids}
-    own.update(_signatures_of(found_ids))
-    memberships = among(PublicComment.objects.all(), "pk", own).exclude(campaign=None)
-    campaign_of.update(memberships.values_list("pk", "campaign_id").iterator(_FETCH))
+    own.update(_signatures_of(found_ids, campaign_of))
     found_campaigns = among(Campaign.objects.all(), "pk", set(campaign_of.values()))
     representative_of = {}
     for campaign_id, size, representative_id in found_campaigns.values_list(
@@ -371,43 +377,45 @@ def _group_batch(rows, threshold, outcome, computed):
             for key in keys_of[pk]:
                 index[key].append(pk)
                 new_keys.append((key, pk))
+    # The batch's signatures with their memberships in one COPY: no UPDATE of the
+    # comments table. Only comments of earlier batches that formed a campaign with one
+    # of these (their signature row exists) are updated, on the narrow signatures table.
     _insert(
         CommentSignature,
-        ("comment", "minhash"),
-        [(pk, signature.to_bytes(sig)) for pk, sig in sigs.items()],
+        ("comment", "minhash", "campaign"),
+        [(pk, signature.to_bytes(sig), campaign_of.get(pk)) for pk, sig in sigs.items()],
     )
     _insert(CampaignBandKey, ("key", "comment"), new_keys)
-    _add_members(members)
+    earlier = defaultdict(list)
+    for campaign_id, ids in members.items():
+        for pk in ids:
+            if pk not in sigs:
+                earlier[campaign_id].append(pk)
+    _add_members(members, earlier)
 
 
-def _add_members(members):
-    """Write a batch's joinings (campaign id -> the comments that joined it): each
-    comment's ``campaign_id`` and each campaign's size. On PostgreSQL, one UPDATE of the
-    comments and one of the campaigns for the whole batch, the ids as array parameters
-    (not one statement per campaign with a placeholder per comment); elsewhere, two
-    statements per campaign."""
+def _add_members(members, earlier):
+    """Write a batch's joinings: each campaign's size (``members``: campaign id -> the
+    comments that joined it) and the membership of the comments of earlier batches that
+    joined (``earlier``, the same shape; this batch's own are written with their
+    signatures). On PostgreSQL, one UPDATE of the campaigns for the whole batch, the ids
+    as array parameters (not one statement per campaign); elsewhere, a statement per
+    campaign."""
+    for campaign_id, ids in earlier.items():
+        CommentSignature.objects.filter(pk__in=ids).update(campaign_id=campaign_id)
     if not members:
         return
-    connection = connections[router.db_for_write(PublicComment)]
+    connection = connections[router.db_for_write(Campaign)]
     if connection.vendor != "postgresql":
         for campaign_id, ids in members.items():
-            PublicComment.objects.filter(pk__in=ids).update(campaign_id=campaign_id)
             Campaign.objects.filter(pk=campaign_id).update(size=F("size") + len(ids))
         return
-    pairs = sorted((pk, campaign_id) for campaign_id, ids in members.items() for pk in ids)
     qn = connection.ops.quote_name
-    comments, campaigns = PublicComment._meta, Campaign._meta
-    comment_table, campaign_table = qn(comments.db_table), qn(campaigns.db_table)
-    membership = qn(comments.get_field("campaign").column)
+    campaigns = Campaign._meta
+    campaign_table = qn(campaigns.db_table)
     size = qn(campaigns.get_field("size").column)
     # Only quoted names of our own tables and columns go into the SQL; values are parameters.
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {comment_table} SET {membership} = m.campaign "  # noqa: S608
-            "FROM unnest(%s::bigint[], %s::bigint[]) AS m(id, campaign) "
-            f"WHERE {comment_table}.{qn(comments.pk.column)} = m.id",
-            [[pk for pk, _c in pairs], [c for _pk, c in pairs]],
-        )
         cursor.execute(
             f"UPDATE {campaign_table} SET {size} = {size} + m.joined "  # noqa: S608
             "FROM unnest(%s::bigint[], %s::int[]) AS m(id, joined) "
