@@ -27,6 +27,7 @@ The rule, the same in both:
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 from django.db import connections, router, transaction
 from django.db.models import F
@@ -44,8 +45,6 @@ INDEXED_MEMBERS = 10
 MAX_CANDIDATE_ROWS = 200
 #: Comments per transaction of ``regroup``.
 BATCH_SIZE = 1000
-#: Rows fetched at a time by ``regroup``'s candidate queries.
-_FETCH = 2000
 #: Texts whose signatures ``regroup`` remembers (a campaign's identical copies).
 _REMEMBERED = 1000
 
@@ -169,7 +168,8 @@ def _join(comment, chosen):
             )
             CommentSignature.objects.filter(pk=chosen.comment_id).update(campaign=campaign)
             return campaign.pk, 2
-    Campaign.objects.filter(pk=campaign_id).update(size=F("size") + 1)
+    if not Campaign.objects.filter(pk=campaign_id).update(size=F("size") + 1):
+        return None, 1  # removed since it was read (a moderator split it up): in none
     return campaign_id, (size or 1) + 1
 
 
@@ -286,7 +286,7 @@ def _signatures_of(comment_ids, campaign_of=None):
         "comment_id", "minhash", "campaign_id"
     )
     found = {}
-    for pk, minhash, campaign_id in rows.iterator(_FETCH):
+    for pk, minhash, campaign_id in rows:
         found[pk] = signature.from_bytes(minhash)
         if campaign_id is not None and campaign_of is not None:
             campaign_of[pk] = campaign_id
@@ -311,7 +311,7 @@ def _group_batch(rows, threshold, outcome, computed):
     # could take minutes on tables never analysed, as in a first run after a load).
     all_keys = {key for keys in keys_of.values() for key in keys}
     keyed = among(CampaignBandKey.objects.all(), "key", all_keys).values_list("key", "comment_id")
-    for key, comment_id in keyed.iterator(_FETCH):
+    for key, comment_id in keyed:
         index[key].append(comment_id)
     found_ids = {comment_id for ids in index.values() for comment_id in ids}
     own.update(_signatures_of(found_ids, campaign_of))
@@ -319,7 +319,7 @@ def _group_batch(rows, threshold, outcome, computed):
     representative_of = {}
     for campaign_id, size, representative_id in found_campaigns.values_list(
         "pk", "size", "representative_id"
-    ).iterator(_FETCH):
+    ):
         campaigns[campaign_id] = [size or 1, None]
         representative_of[campaign_id] = representative_id
     missing = {rep for rep in representative_of.values() if rep is not None and rep not in own}
@@ -329,15 +329,17 @@ def _group_batch(rows, threshold, outcome, computed):
     if len(own) < len(found_ids):  # a band key without a signature (never written so)
         index = defaultdict(list, {key: [c for c in ids if c in own] for key, ids in index.items()})
     similarity = signature.similarity
+    ids_of, in_campaign, nothing = index.get, campaign_of.get, repeat(())
     new_keys, members = [], defaultdict(list)
     for pk, sig in sigs.items():
-        found = {c for key in keys_of[pk] for c in index.get(key, ())}
+        # The comments sharing a key (in C: 16 keys a comment, a few ids a key).
+        found = set(chain.from_iterable(map(ids_of, keys_of[pk], nothing)))
         # ``_best``, inline (no candidate objects): the highest similarity, a campaign
         # before a lone comment, then the earliest; a campaign's members share one
         # reference, compared once.
         chosen, chosen_campaign, best_rank, seen = None, None, None, set()
         for c in found:
-            campaign_id = campaign_of.get(c)
+            campaign_id = in_campaign(c)
             if campaign_id is not None:
                 if campaign_id in seen:
                     continue
@@ -400,25 +402,35 @@ def _add_members(members, earlier):
     joined (``earlier``, the same shape; this batch's own are written with their
     signatures). On PostgreSQL, one UPDATE of the campaigns for the whole batch, the ids
     as array parameters (not one statement per campaign); elsewhere, a statement per
-    campaign."""
+    campaign. A campaign removed meanwhile (a moderator split it up; its row is gone, so
+    no size was written) keeps no members: they are in no campaign."""
     for campaign_id, ids in earlier.items():
         CommentSignature.objects.filter(pk__in=ids).update(campaign_id=campaign_id)
     if not members:
         return
     connection = connections[router.db_for_write(Campaign)]
     if connection.vendor != "postgresql":
-        for campaign_id, ids in members.items():
-            Campaign.objects.filter(pk=campaign_id).update(size=F("size") + len(ids))
-        return
-    qn = connection.ops.quote_name
-    campaigns = Campaign._meta
-    campaign_table = qn(campaigns.db_table)
-    size = qn(campaigns.get_field("size").column)
-    # Only quoted names of our own tables and columns go into the SQL; values are parameters.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {campaign_table} SET {size} = {size} + m.joined "  # noqa: S608
-            "FROM unnest(%s::bigint[], %s::int[]) AS m(id, joined) "
-            f"WHERE {campaign_table}.{qn(campaigns.pk.column)} = m.id",
-            [list(members), [len(ids) for ids in members.values()]],
-        )
+        updated = {
+            campaign_id
+            for campaign_id, ids in members.items()
+            if Campaign.objects.filter(pk=campaign_id).update(size=F("size") + len(ids))
+        }
+    else:
+        qn = connection.ops.quote_name
+        campaigns = Campaign._meta
+        campaign_table = qn(campaigns.db_table)
+        size = qn(campaigns.get_field("size").column)
+        pk = f"{campaign_table}.{qn(campaigns.pk.column)}"
+        # Only quoted names of our own tables and columns go into the SQL; values are
+        # parameters.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {campaign_table} SET {size} = {size} + m.joined "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::int[]) AS m(id, joined) "
+                f"WHERE {pk} = m.id RETURNING {pk}",
+                [list(members), [len(ids) for ids in members.values()]],
+            )
+            updated = {row[0] for row in cursor.fetchall()}
+    gone = set(members) - updated
+    if gone:
+        CommentSignature.objects.filter(campaign__in=gone).update(campaign=None)

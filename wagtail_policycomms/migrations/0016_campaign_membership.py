@@ -83,6 +83,7 @@ class Migration(migrations.Migration):
                 null=True,
                 on_delete=django.db.models.deletion.SET_NULL,
                 related_name="member_signatures",
+                db_constraint=False,
                 to="wagtail_policycomms.campaign",
                 verbose_name="campaign",
             ),

@@ -69,6 +69,11 @@ class CommentSignature(models.Model):
     #: the comments table, whose many indexes made that UPDATE two thirds of the time.
     #: A comment without a signature (too short) is in no campaign. Read through
     #: ``PublicCommentQuerySet.in_campaign`` / ``in_any_campaign`` / ``with_campaign``.
+    #: No database constraint: its per-row check at commit (a key-share lock of the same
+    #: campaign row for every member) cost regrouping 0.18 s per 20,000 members, 8% of
+    #: its time (docs/campaigns.md). Campaigns are deleted only through Django, which
+    #: clears their members (``SET_NULL``); the writers (``campaigns.grouping``) leave a
+    #: campaign that disappeared while they grouped.
     campaign = models.ForeignKey(
         Campaign,
         verbose_name=_("campaign"),
@@ -76,6 +81,7 @@ class CommentSignature(models.Model):
         null=True,
         blank=True,
         related_name="member_signatures",
+        db_constraint=False,
     )
 
     class Meta:
