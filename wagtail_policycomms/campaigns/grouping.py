@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from itertools import chain, repeat
 
 from django.db import connections, router, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 
 from ..conf import policycomms_settings
 from ..models.campaigns import Campaign, CampaignBandKey, CommentSignature
@@ -187,8 +187,9 @@ def regroup(
     """Group existing comments that have no signature yet (nothing when
     ``POLICYCOMMS_CAMPAIGN_SIMILARITY`` is None), ``batch_size`` per
     transaction, in the order they arrived: the same rule as ``assign``, with the
-    candidates of a whole batch read in a few single-table queries and its joinings
-    written in two statements on PostgreSQL.
+    candidates of a whole batch read in a few single-table queries, its signatures
+    written with their memberships in one COPY and the campaigns' sizes in one UPDATE on
+    PostgreSQL (never an UPDATE of the comments table).
 
     ``consultations``: ids (or pages) to limit it to; ``rebuild``: first forget the
     campaigns, signatures and band keys of those comments (a moderator's decisions on
@@ -213,8 +214,14 @@ def regroup(
     last = 0
     computed = {}  # the signatures of texts seen lately (``_signatures``)
     while True:
+        # The comments after ``last`` without a signature, the signatures' side bounded
+        # by ``last`` too: PostgreSQL does not carry the range across the join, and its
+        # anti-join read every signature written so far again at each batch (a batch's
+        # read took 20 ms instead of 3 at 100,000 comments, regroup's cost growing with
+        # the square of their number).
+        signed = CommentSignature.objects.filter(comment=OuterRef("pk"), comment__gt=last)
         rows = list(
-            todo.filter(pk__gt=last)
+            scope.filter(~Exists(signed), pk__gt=last)
             .order_by("pk")
             .values_list("pk", "consultation_id", "body")[:batch_size]
         )
