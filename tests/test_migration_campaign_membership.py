@@ -29,7 +29,7 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_membership_survives_the_migration_both_ways(consultation):
     members = [
         factories.make_comment(consultation, body=f"{LETTER} Người gửi số {n}.") for n in range(3)
