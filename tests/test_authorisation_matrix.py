@@ -57,6 +57,7 @@ from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from tests import factories
+from tests.campaign_members import put_in_campaign
 from wagtail_policycomms.forms import PLAN_TERMS
 from wagtail_policycomms.models import (
     Assignment,
@@ -766,9 +767,7 @@ def world(index):
     w.campaign = Campaign.objects.create(
         consultation=w.consultation_a, representative=w.campaign_members[0], size=2
     )
-    PublicComment.objects.filter(pk__in=[c.pk for c in w.campaign_members]).update(
-        campaign=w.campaign
-    )
+    put_in_campaign(w.campaign_members, w.campaign)
     w.bulk_targets = {
         action: factories.make_comment(w.consultation_a, status=status)
         for action, status in (

@@ -3,7 +3,7 @@ campaign's page with each member's differences, approving / answering a whole ca
 splitting members out, the queue's campaign filter, the export columns and the synthesis
 report (a campaign listed once with its true count).
 
-Campaigns are made here directly (``Campaign`` rows and ``PublicComment.campaign``), not by
+Campaigns are made here directly (``Campaign`` rows and ``put_in_campaign``), not by
 the grouping engine, which has its own tests. Every screen is reached through the real
 admin URLs with the Django test client; files are read back with csv, openpyxl and
 python-docx.
@@ -22,6 +22,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from tests import factories
+from tests.campaign_members import put_in_campaign
 from wagtail_policycomms import moderation, synthesis
 from wagtail_policycomms.campaigns import membership
 from wagtail_policycomms.models import Campaign, CommentResponse, CommentStatus, PublicComment
@@ -48,9 +49,7 @@ def make_campaign(consultation, size, *, status="pending", body=VARIANT, represe
     first = representative or factories.make_comment(consultation, body=LETTER, status=status)
     others = factories.make_duplicates(consultation, size - 1, body=body, status=status)
     campaign = Campaign.objects.create(consultation=consultation, representative=first, size=size)
-    PublicComment.objects.filter(pk__in=[first.pk, *(c.pk for c in others)]).update(
-        campaign=campaign
-    )
+    put_in_campaign([first.pk, *(c.pk for c in others)], campaign)
     return campaign
 
 
@@ -129,7 +128,7 @@ def test_listing_costs_the_same_queries_for_small_and_large_campaigns(
 def test_campaign_page_highlights_each_member_s_differences(consultation, moderator_client):
     campaign = make_campaign(consultation, 3)
     same = factories.make_comment(consultation, body=LETTER + "  ", status="pending")
-    PublicComment.objects.filter(pk=same.pk).update(campaign=campaign)
+    put_in_campaign([same], campaign)
     Campaign.objects.filter(pk=campaign.pk).update(size=4)
 
     response = moderator_client.get(reverse(f"{ADMIN}:campaign", args=[campaign.pk]))
@@ -181,9 +180,9 @@ def test_staff_who_do_not_moderate_see_no_actions_and_are_refused(consultation):
     assert reader.get(confirm).status_code == 403
     assert reader.post(confirm, {"seen_statuses": ["pending"]}).status_code == 403
     split = reverse(f"{ADMIN}:campaign_split", args=[campaign.pk])
-    member = PublicComment.objects.filter(campaign=campaign).last()
+    member = PublicComment.objects.in_campaign(campaign).last()
     assert reader.post(split, {"member": [member.pk]}).status_code == 403
-    assert set(PublicComment.objects.values_list("status", "campaign_id")) == {
+    assert set(PublicComment.objects.with_campaign().values_list("status", "campaign_id")) == {
         ("pending", campaign.pk)
     }
     outsider = client_for(factories.make_staff("ngoai", []))
@@ -206,7 +205,7 @@ def test_approving_the_whole_campaign_changes_every_member_and_is_audited(
     response = moderator_client.post(url, {"seen_statuses": ["pending"]})
     assert response.status_code == 302
     assert response["Location"] == reverse(f"{ADMIN}:campaign", args=[campaign.pk])
-    statuses = set(PublicComment.objects.filter(campaign=campaign).values_list("status", flat=True))
+    statuses = set(PublicComment.objects.in_campaign(campaign).values_list("status", flat=True))
     assert statuses == {CommentStatus.APPROVED}
     outside.refresh_from_db()
     assert outside.status == CommentStatus.PENDING  # an identical text outside the campaign
@@ -215,8 +214,7 @@ def test_approving_the_whole_campaign_changes_every_member_and_is_audited(
     assert {entry.user_id for entry in entries} == {moderator.pk}
     assert len({entry.uuid for entry in entries}) == 1  # one action
     assert set(entries.values_list("object_id", flat=True)) == {
-        str(pk)
-        for pk in PublicComment.objects.filter(campaign=campaign).values_list("pk", flat=True)
+        str(pk) for pk in PublicComment.objects.in_campaign(campaign).values_list("pk", flat=True)
     }
 
 
@@ -251,9 +249,7 @@ def test_answering_the_whole_campaign_gives_every_member_one_answer(consultation
         {"disposition": "explained", "text": "Giữ nguyên như dự thảo.", "answering_unit": unit.pk},
     )
     assert response.status_code == 302
-    answers = set(
-        PublicComment.objects.filter(campaign=campaign).values_list("response", flat=True)
-    )
+    answers = set(PublicComment.objects.in_campaign(campaign).values_list("response", flat=True))
     assert len(answers) == 1 and None not in answers
     assert CommentResponse.objects.get().text == "Giữ nguyên như dự thảo."
     assert ModelLogEntry.objects.filter(action="wagtail_policycomms.answer").count() == 5
@@ -266,7 +262,7 @@ def test_splitting_a_member_out_lowers_the_size_and_is_audited(
     consultation, moderator, moderator_client
 ):
     campaign = make_campaign(consultation, 5)
-    leaving = PublicComment.objects.filter(campaign=campaign).order_by("pk")[2:4]
+    leaving = PublicComment.objects.in_campaign(campaign).order_by("pk")[2:4]
     ids = [c.pk for c in leaving]
     response = moderator_client.post(
         reverse(f"{ADMIN}:campaign_split", args=[campaign.pk]), {"member": ids}, follow=True
@@ -275,10 +271,12 @@ def test_splitting_a_member_out_lowers_the_size_and_is_audited(
     assert f"2 comments split out of campaign {campaign.pk}." in response.content.decode()
     campaign.refresh_from_db()
     assert campaign.size == 3
-    assert PublicComment.objects.filter(campaign=campaign).count() == 3
-    assert set(PublicComment.objects.filter(pk__in=ids).values_list("campaign", flat=True)) == {
-        None
-    }
+    assert PublicComment.objects.in_campaign(campaign).count() == 3
+    assert set(
+        PublicComment.objects.filter(pk__in=ids)
+        .with_campaign()
+        .values_list("campaign_id", flat=True)
+    ) == {None}
     entries = ModelLogEntry.objects.filter(action="wagtail_policycomms.campaign_split")
     assert sorted(int(e.object_id) for e in entries) == sorted(ids)
     assert {e.user_id for e in entries} == {moderator.pk}
@@ -295,28 +293,28 @@ def test_splitting_the_representative_out_chooses_another(consultation, moderato
     campaign.refresh_from_db()
     assert campaign.size == 2
     assert campaign.representative is not None and campaign.representative.pk != first.pk
-    assert campaign.representative.campaign_id == campaign.pk
+    assert campaign.representative.campaign_signature.campaign_id == campaign.pk
 
 
 def test_a_campaign_left_with_one_member_is_removed(consultation, moderator_client):
     campaign = make_campaign(consultation, 2)
-    members = list(PublicComment.objects.filter(campaign=campaign).order_by("pk"))
+    members = list(PublicComment.objects.in_campaign(campaign).order_by("pk"))
     response = moderator_client.post(
         reverse(f"{ADMIN}:campaign_split", args=[campaign.pk]), {"member": [members[1].pk]}
     )
     assert response.status_code == 302
     assert response["Location"] == reverse(f"{ADMIN}:campaigns")
     assert not Campaign.objects.filter(pk=campaign.pk).exists()
-    assert not PublicComment.objects.filter(campaign__isnull=False).exists()
+    assert not PublicComment.objects.in_any_campaign().exists()
 
 
 def test_detach_costs_the_same_queries_for_few_or_many_members(consultation, moderator):
     def run(size):
         a = make_campaign(consultation, size)
         b = make_campaign(consultation, size, body="Bản khác của cùng lá thư, sửa vài chữ.")
-        leaving = PublicComment.objects.filter(campaign__in=[a, b]).exclude(
-            pk__in=[a.representative_id]
-        )[: size - 1]
+        leaving = PublicComment.objects.in_campaigns([a, b]).exclude(pk__in=[a.representative_id])[
+            : size - 1
+        ]
         selection = PublicComment.objects.filter(pk__in=[c.pk for c in leaving])
         with CaptureQueriesContext(connection) as captured:
             removed = membership.detach(selection)
@@ -329,7 +327,7 @@ def test_detach_costs_the_same_queries_for_few_or_many_members(consultation, mod
     assert sum(removed.values()) == 59
     sizes = dict(Campaign.objects.filter(pk__in=[a.pk, b.pk]).values_list("pk", "size"))
     for pk, size in sizes.items():
-        assert size == PublicComment.objects.filter(campaign_id=pk).count()
+        assert size == PublicComment.objects.in_campaign(pk).count()
 
 
 # --- The queue's filter -------------------------------------------------------------------------
@@ -345,8 +343,8 @@ def test_the_queue_filters_by_campaign(consultation, moderator_client):
         assert response.status_code == 200
         return {comment.pk for comment in response.context["object_list"]}
 
-    in_campaign = set(PublicComment.objects.filter(campaign=campaign).values_list("pk", flat=True))
-    in_other = set(PublicComment.objects.filter(campaign=other).values_list("pk", flat=True))
+    in_campaign = set(PublicComment.objects.in_campaign(campaign).values_list("pk", flat=True))
+    in_other = set(PublicComment.objects.in_campaign(other).values_list("pk", flat=True))
     assert listed("any") == in_campaign | in_other
     assert listed("none") == {alone.pk}
     assert listed(campaign.pk) == in_campaign
@@ -373,7 +371,7 @@ def test_exports_carry_the_campaign_and_its_size(consultation):
 
     for found, as_number in ((csv_rows, str), (xlsx_rows, int)):
         by_code = {row["Receipt code"]: row for row in found}
-        for member in PublicComment.objects.filter(campaign=campaign):
+        for member in PublicComment.objects.in_campaign(campaign):
             row = by_code[member.receipt_code]
             assert row["Campaign"] == as_number(campaign.pk)
             assert row["Comments in the campaign"] == as_number(3)
@@ -395,9 +393,7 @@ def test_the_synthesis_report_lists_a_campaign_once_with_its_true_count(consulta
     campaign = make_campaign(consultation, 5, status="approved")
     # One member was rejected: the campaign has 5 comments, 4 in the report's table.
     rejected = (
-        PublicComment.objects.filter(campaign=campaign)
-        .exclude(pk=campaign.representative_id)
-        .first()
+        PublicComment.objects.in_campaign(campaign).exclude(pk=campaign.representative_id).first()
     )
     PublicComment.objects.filter(pk=rejected.pk).update(status="rejected")
     factories.make_comment(consultation, body="Ý kiến riêng về điều 3.")

@@ -64,7 +64,8 @@ def assert_consistent(consultation):
     threshold = grouping.threshold_setting()
     members = Counter(
         PublicComment.objects.filter(consultation=consultation)
-        .exclude(campaign=None)
+        .in_any_campaign()
+        .with_campaign()
         .values_list("campaign_id", flat=True)
     )
     signatures = {
@@ -76,7 +77,7 @@ def assert_consistent(consultation):
     for campaign in Campaign.objects.filter(consultation=consultation):
         assert campaign.size == members[campaign.pk] >= 2
         rep = signatures[campaign.representative_id]
-        ids = PublicComment.objects.filter(campaign=campaign).values_list("pk", flat=True)
+        ids = PublicComment.objects.in_campaign(campaign).values_list("pk", flat=True)
         assert campaign.representative_id in ids
         for pk in ids:
             assert signature.similarity(signatures[pk], rep) >= threshold
@@ -223,7 +224,9 @@ def test_near_duplicates_posted_form_a_campaign(send, consultation):
     send(body=variant_of(LETTER, 2, appended="Xin cảm ơn. Lê Văn Nam"), email="d@example.vn")
     send(body="Tôi đồng ý với dự thảo này.", email="e@example.vn")  # too short
 
-    comments = {c.email: c for c in PublicComment.objects.filter(consultation=consultation)}
+    comments = {
+        c.email: c for c in PublicComment.objects.filter(consultation=consultation).with_campaign()
+    }
     campaign = Campaign.objects.get()
     assert campaign.consultation_id == consultation.pk
     assert campaign.representative_id == comments["a@example.vn"].pk
@@ -245,7 +248,7 @@ def test_campaigns_stay_within_their_consultation(send, consultation, draft):
     send(body=LETTER, email="a@example.vn")
     send(page=other, body=variant_of(LETTER, 1), email="b@example.vn")
     assert not Campaign.objects.exists()
-    assert PublicComment.objects.exclude(campaign=None).count() == 0
+    assert PublicComment.objects.in_any_campaign().count() == 0
 
 
 def test_threshold_setting(send, consultation, settings):
@@ -258,7 +261,7 @@ def test_threshold_setting(send, consultation, settings):
     assert Campaign.objects.get().size == 2
     settings.POLICYCOMMS_CAMPAIGN_SIMILARITY = None  # off: no signature, no campaign
     send(body=variant_of(LETTER, 3), email="d@example.vn")
-    latest = PublicComment.objects.get(email="d@example.vn")
+    latest = PublicComment.objects.with_campaign().get(email="d@example.vn")
     assert latest.campaign_id is None
     assert not CommentSignature.objects.filter(comment=latest).exists()
     assert Campaign.objects.get().size == 2
@@ -271,13 +274,13 @@ def test_lookup_costs_the_same_queries_whatever_the_consultation_size(consultati
             grouping.assign(comment)
         return len(captured)
 
-    # Its signature, the band-key lookup (no comment collides: nothing more), its band keys.
+    # The band-key lookup (no comment collides: nothing more), its signature, its band keys.
     assert queries_to_assign(LETTER) == 3
     queries_to_assign(variant_of(LETTER, 1))  # forms the campaign
     small = queries_to_assign(variant_of(LETTER, 4))  # joins it
-    # Its signature, the lookup (the colliding ids, then their signatures and campaign),
-    # the campaign's size, its own campaign, its band keys.
-    assert small == 6
+    # The lookup (the colliding ids, then their signatures and campaign), the campaign's
+    # size, its signature with its campaign (one INSERT), its band keys.
+    assert small == 5
     _templates, _variants, distinct = make_corpus(variants=0, distinct=500, seed=8)
     rows = store(consultation, distinct)
     grouping.regroup([consultation.pk])
@@ -317,7 +320,7 @@ def test_regroup_command_groups_existing_comments_in_batches(consultation, draft
     assert campaign.size == 13
     assert campaign.representative.body == LETTER
     assert_consistent(consultation)
-    assert not PublicComment.objects.filter(consultation=other).exclude(campaign=None).exists()
+    assert not PublicComment.objects.filter(consultation=other).in_any_campaign().exists()
 
     # Again: nothing left to read in that consultation; the other one is grouped now.
     assert "Read 0 comment(s)" in regroup_command("--consultation", str(consultation.pk))
@@ -325,15 +328,53 @@ def test_regroup_command_groups_existing_comments_in_batches(consultation, draft
     assert Campaign.objects.filter(consultation=other).get().size == 2
 
     # --rebuild: forgets and groups again, to the same campaign.
-    before = set(PublicComment.objects.filter(campaign=campaign).values_list("pk", flat=True))
+    before = set(PublicComment.objects.in_campaign(campaign).values_list("pk", flat=True))
     output = regroup_command("--consultation", str(consultation.pk), "--rebuild")
     assert "Read 18 comment(s)" in output
     rebuilt = Campaign.objects.get(consultation=consultation)
     assert rebuilt.pk != campaign.pk
-    assert set(PublicComment.objects.filter(campaign=rebuilt).values_list("pk", flat=True)) == (
-        before
-    )
+    assert set(PublicComment.objects.in_campaign(rebuilt).values_list("pk", flat=True)) == (before)
     assert Campaign.objects.filter(consultation=other).get().size == 2  # untouched
+
+
+def _updates_of_comments(captured):
+    """The captured statements that UPDATE the comments table."""
+    table = PublicComment._meta.db_table
+    return [
+        query["sql"]
+        for query in captured
+        if query["sql"].lstrip().upper().startswith("UPDATE")
+        and table in query["sql"].upper().split(" SET ")[0].lower()
+    ]
+
+
+def test_grouping_records_membership_without_updating_the_comments_table(consultation):
+    """Membership is written with the signatures (``CommentSignature.campaign``): neither
+    regroup nor a submission's ``assign`` updates the comments table, whose many indexes
+    made that UPDATE most of regroup's time (issue 15)."""
+    # The letter alone in the first batch: a later batch forms the campaign with it (its
+    # signature row exists), others join; a distinct text stays out.
+    bodies = [LETTER, TEMPLATES[1], _DISTINCT[0]] + [variant_of(LETTER, n) for n in range(6)]
+    rows = store(consultation, bodies)
+    with CaptureQueriesContext(connection) as captured:
+        outcome = grouping.regroup([consultation.pk], batch_size=3)
+    assert _updates_of_comments(captured) == []
+    assert (outcome.signed, outcome.grouped, outcome.campaigns) == (9, 7, 1)
+    campaign = Campaign.objects.get()
+    assert campaign.representative_id == rows[0].pk
+    expected = {rows[0].pk, *(row.pk for row in rows[3:])}
+    assert set(PublicComment.objects.in_campaign(campaign).values_list("pk", flat=True)) == (
+        expected
+    )
+    assert_consistent(consultation)
+
+    comment = factories.make_comment(consultation, body=variant_of(LETTER, 9))
+    with CaptureQueriesContext(connection) as captured:
+        assert grouping.assign(comment) == campaign.pk
+    assert _updates_of_comments(captured) == []
+    campaign.refresh_from_db()
+    assert campaign.size == 8
+    assert PublicComment.objects.in_campaign(campaign).filter(pk=comment.pk).exists()
 
 
 def test_regroup_command_refuses_bad_arguments(db):
@@ -349,7 +390,9 @@ def test_new_comments_join_campaigns_formed_by_regroup(send, consultation):
     send(body=variant_of(LETTER, 5), email="z@example.vn")
     campaign = Campaign.objects.get()
     assert campaign.size == 3
-    assert PublicComment.objects.get(email="z@example.vn").campaign_id == campaign.pk
+    assert PublicComment.objects.with_campaign().get(email="z@example.vn").campaign_id == (
+        campaign.pk
+    )
 
 
 # --- No chaining ------------------------------------------------------------------------
@@ -373,7 +416,10 @@ def test_a_chain_of_small_edits_does_not_walk_one_letter_into_another(consultati
     last = signature.minhash(chain[-1])
     assert signature.similarity(first, last) < 0.2
     assert_consistent(consultation)
-    rows = {c.pk: c.campaign_id for c in PublicComment.objects.filter(consultation=consultation)}
+    rows = {
+        c.pk: c.campaign_id
+        for c in PublicComment.objects.filter(consultation=consultation).with_campaign()
+    }
     assert len(set(rows.values()) - {None}) >= 1
     assert len({rows[pk] for pk in rows}) > 1  # not one campaign for the whole chain
 
@@ -384,6 +430,7 @@ def test_a_chain_of_small_edits_does_not_walk_one_letter_into_another(consultati
 def _accuracy(consultation, items):
     ids = list(
         PublicComment.objects.filter(consultation=consultation)
+        .with_campaign()
         .order_by("pk")
         .values_list("pk", "campaign_id")
     )
@@ -452,7 +499,7 @@ def test_accuracy_on_submission_order(consultation):
 def test_the_demo_has_a_campaign_of_copies_and_edited_copies(db):
     call_command("policycomms_demo", stdout=io.StringIO(), stderr=io.StringIO())
     campaign = Campaign.objects.get()
-    members = PublicComment.objects.filter(campaign=campaign)
+    members = PublicComment.objects.in_campaign(campaign)
     assert campaign.size == members.count() == 6  # three identical copies, three edited
     assert campaign.representative.body.startswith("Đề nghị nâng mức hỗ trợ tối đa")
     assert members.values("text_hash").distinct().count() == 4

@@ -478,13 +478,14 @@ class PublicCommentFilterSet(CommentScopeFilterSet):
         )
 
     def filter_campaign(self, queryset, name, value):
-        """On the ``campaign`` foreign key's index; an unknown value filters nothing."""
+        """On the signatures' ``campaign`` index (``PublicCommentQuerySet.in_campaign``);
+        an unknown value filters nothing."""
         if value == IN_CAMPAIGN:
-            return queryset.filter(campaign__isnull=False)
+            return queryset.in_any_campaign()
         if value == NO_CAMPAIGN:
-            return queryset.filter(campaign__isnull=True)
+            return queryset.in_any_campaign(False)
         if value and str(value).isdigit():
-            return queryset.filter(campaign_id=int(value))
+            return queryset.in_campaign(int(value))
         return queryset
 
     def filter_group(self, queryset, name, value):

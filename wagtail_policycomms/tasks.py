@@ -166,7 +166,7 @@ def moderate_campaign(campaign_id, action, user_id, *, expected=None, reason="",
     """Moderate every member of a near-duplicate campaign, a batch at a time, as
     ``moderate_group`` does for a duplicate group (``views.campaigns``)."""
     outcome = moderation.moderate(
-        PublicComment.objects.filter(campaign_id=campaign_id),
+        PublicComment.objects.in_campaign(campaign_id),
         action,
         get_user_model().objects.get(pk=user_id),
         expected=expected,

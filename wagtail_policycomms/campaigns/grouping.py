@@ -2,7 +2,9 @@
 
 The only writer of a comment joining a campaign, of a new campaign and of the
 increments of ``Campaign.size`` (a member split out by a moderator is
-``campaigns.membership``'s business).
+``campaigns.membership``'s business). Membership is recorded on the comment's
+signature (``CommentSignature.campaign``), written in the same row as the signature:
+joining a campaign never updates the comments table.
 
 The rule, the same in both:
 
@@ -25,9 +27,10 @@ The rule, the same in both:
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 from django.db import connections, router, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 
 from ..conf import policycomms_settings
 from ..models.campaigns import Campaign, CampaignBandKey, CommentSignature
@@ -42,17 +45,15 @@ INDEXED_MEMBERS = 10
 MAX_CANDIDATE_ROWS = 200
 #: Comments per transaction of ``regroup``.
 BATCH_SIZE = 1000
-#: Rows fetched at a time by ``regroup``'s candidate queries.
-_FETCH = 2000
 #: Texts whose signatures ``regroup`` remembers (a campaign's identical copies).
 _REMEMBERED = 1000
 
-#: What a submission reads of each colliding comment (``_candidate``'s arguments).
+#: What a submission reads of each colliding comment's signature (``_candidate``'s arguments).
 _CANDIDATE_FIELDS = (
-    "pk",
+    "comment_id",
     "campaign_id",
     "campaign__size",
-    "campaign_signature__minhash",
+    "minhash",
     "campaign__representative__campaign_signature__minhash",
 )
 
@@ -117,38 +118,42 @@ def assign(comment, threshold=None):
         return None
     keys = signature.band_keys(comment.consultation_id, sig)
     with transaction.atomic(savepoint=False):
-        CommentSignature.objects.create(comment_id=comment.pk, minhash=signature.to_bytes(sig))
         # Two indexed lookups, not one join from the band keys: the colliding comments'
         # ids by key, then their signatures and campaigns by primary key. The join's plan
         # depended on the tables' statistics; with none (a table filled in the same
         # transaction) PostgreSQL chose one that took a second a submission.
         found = CampaignBandKey.objects.filter(key__in=keys).values_list("comment_id", flat=True)
-        rows = PublicComment.objects.filter(pk__in=list(found[:MAX_CANDIDATE_ROWS])).values_list(
+        rows = CommentSignature.objects.filter(pk__in=list(found[:MAX_CANDIDATE_ROWS])).values_list(
             *_CANDIDATE_FIELDS
         )
         candidates = {}
         for row in rows:
-            if row[0] != comment.pk and row[0] not in candidates and row[3] is not None:
+            if row[0] != comment.pk and row[0] not in candidates:
                 candidates[row[0]] = _candidate(*row)
         chosen = _best(sig, candidates.values(), threshold)
         campaign_id, size = (None, 1) if chosen is None else _join(comment, chosen)
+        # The signature and the membership in one row (a second call on the same
+        # comment fails here: its signature exists).
+        CommentSignature.objects.create(
+            comment_id=comment.pk, minhash=signature.to_bytes(sig), campaign_id=campaign_id
+        )
         if size <= INDEXED_MEMBERS + 1:
             CampaignBandKey.objects.bulk_create(
                 [CampaignBandKey(key=key, comment_id=comment.pk) for key in keys]
             )
-    comment.campaign_id = campaign_id
     return campaign_id
 
 
 def _join(comment, chosen):
-    """Put ``comment`` in ``chosen``'s campaign (forming it if ``chosen`` is in none):
-    ``(campaign id, its size now)``."""
+    """The campaign ``comment`` joins, ``chosen``'s (formed, with ``chosen`` in it, if
+    ``chosen`` is in none): ``(campaign id, its size now)``. The caller records the
+    comment's own membership with its signature."""
     campaign_id, size = chosen.campaign_id, chosen.size
     if campaign_id is None:
-        # Lock the lone comment: two copies submitted at once must form one campaign,
-        # not two (the second waits, then finds the campaign the first formed).
+        # Lock the lone comment's signature: two copies submitted at once must form one
+        # campaign, not two (the second waits, then finds the campaign the first formed).
         current = list(
-            PublicComment.objects.select_for_update(of=("self",))
+            CommentSignature.objects.select_for_update(of=("self",))
             .filter(pk=chosen.comment_id)
             .values_list("campaign_id", "campaign__size")
         )
@@ -161,12 +166,10 @@ def _join(comment, chosen):
                 representative_id=chosen.comment_id,
                 size=2,
             )
-            PublicComment.objects.filter(pk__in=[chosen.comment_id, comment.pk]).update(
-                campaign=campaign
-            )
+            CommentSignature.objects.filter(pk=chosen.comment_id).update(campaign=campaign)
             return campaign.pk, 2
-    Campaign.objects.filter(pk=campaign_id).update(size=F("size") + 1)
-    PublicComment.objects.filter(pk=comment.pk).update(campaign_id=campaign_id)
+    if not Campaign.objects.filter(pk=campaign_id).update(size=F("size") + 1):
+        return None, 1  # removed since it was read (a moderator split it up): in none
     return campaign_id, (size or 1) + 1
 
 
@@ -184,8 +187,9 @@ def regroup(
     """Group existing comments that have no signature yet (nothing when
     ``POLICYCOMMS_CAMPAIGN_SIMILARITY`` is None), ``batch_size`` per
     transaction, in the order they arrived: the same rule as ``assign``, with the
-    candidates of a whole batch read in a few single-table queries and its joinings
-    written in two statements on PostgreSQL.
+    candidates of a whole batch read in a few single-table queries, its signatures
+    written with their memberships in one COPY and the campaigns' sizes in one UPDATE on
+    PostgreSQL (never an UPDATE of the comments table).
 
     ``consultations``: ids (or pages) to limit it to; ``rebuild``: first forget the
     campaigns, signatures and band keys of those comments (a moderator's decisions on
@@ -210,8 +214,14 @@ def regroup(
     last = 0
     computed = {}  # the signatures of texts seen lately (``_signatures``)
     while True:
+        # The comments after ``last`` without a signature, the signatures' side bounded
+        # by ``last`` too: PostgreSQL does not carry the range across the join, and its
+        # anti-join read every signature written so far again at each batch (a batch's
+        # read took 20 ms instead of 3 at 100,000 comments, regroup's cost growing with
+        # the square of their number).
+        signed = CommentSignature.objects.filter(comment=OuterRef("pk"), comment__gt=last)
         rows = list(
-            todo.filter(pk__gt=last)
+            scope.filter(~Exists(signed), pk__gt=last)
             .order_by("pk")
             .values_list("pk", "consultation_id", "body")[:batch_size]
         )
@@ -228,8 +238,7 @@ def regroup(
 
 def _forget(scope, consultations):
     CampaignBandKey.objects.filter(comment__in=scope).delete()
-    CommentSignature.objects.filter(comment__in=scope).delete()
-    scope.exclude(campaign=None).update(campaign=None)
+    CommentSignature.objects.filter(comment__in=scope).delete()  # and the memberships
     campaigns = Campaign.objects.all()
     if consultations is not None:
         campaigns = campaigns.filter(consultation__in=consultations)
@@ -277,12 +286,18 @@ def _signatures(rows, computed):
     return sigs, keys_of
 
 
-def _signatures_of(comment_ids):
-    """``{comment id: signature}`` of those of ``comment_ids`` that have one."""
+def _signatures_of(comment_ids, campaign_of=None):
+    """``{comment id: signature}`` of those of ``comment_ids`` that have one; their
+    campaigns (those in one) are added to the dict ``campaign_of`` if given."""
     rows = among(CommentSignature.objects.all(), "comment", comment_ids).values_list(
-        "comment_id", "minhash"
+        "comment_id", "minhash", "campaign_id"
     )
-    return {pk: signature.from_bytes(minhash) for pk, minhash in rows.iterator(_FETCH)}
+    found = {}
+    for pk, minhash, campaign_id in rows:
+        found[pk] = signature.from_bytes(minhash)
+        if campaign_id is not None and campaign_of is not None:
+            campaign_of[pk] = campaign_id
+    return found
 
 
 def _group_batch(rows, threshold, outcome, computed):
@@ -303,17 +318,15 @@ def _group_batch(rows, threshold, outcome, computed):
     # could take minutes on tables never analysed, as in a first run after a load).
     all_keys = {key for keys in keys_of.values() for key in keys}
     keyed = among(CampaignBandKey.objects.all(), "key", all_keys).values_list("key", "comment_id")
-    for key, comment_id in keyed.iterator(_FETCH):
+    for key, comment_id in keyed:
         index[key].append(comment_id)
     found_ids = {comment_id for ids in index.values() for comment_id in ids}
-    own.update(_signatures_of(found_ids))
-    memberships = among(PublicComment.objects.all(), "pk", own).exclude(campaign=None)
-    campaign_of.update(memberships.values_list("pk", "campaign_id").iterator(_FETCH))
+    own.update(_signatures_of(found_ids, campaign_of))
     found_campaigns = among(Campaign.objects.all(), "pk", set(campaign_of.values()))
     representative_of = {}
     for campaign_id, size, representative_id in found_campaigns.values_list(
         "pk", "size", "representative_id"
-    ).iterator(_FETCH):
+    ):
         campaigns[campaign_id] = [size or 1, None]
         representative_of[campaign_id] = representative_id
     missing = {rep for rep in representative_of.values() if rep is not None and rep not in own}
@@ -323,15 +336,17 @@ def _group_batch(rows, threshold, outcome, computed):
     if len(own) < len(found_ids):  # a band key without a signature (never written so)
         index = defaultdict(list, {key: [c for c in ids if c in own] for key, ids in index.items()})
     similarity = signature.similarity
+    ids_of, in_campaign, nothing = index.get, campaign_of.get, repeat(())
     new_keys, members = [], defaultdict(list)
     for pk, sig in sigs.items():
-        found = {c for key in keys_of[pk] for c in index.get(key, ())}
+        # The comments sharing a key (in C: 16 keys a comment, a few ids a key).
+        found = set(chain.from_iterable(map(ids_of, keys_of[pk], nothing)))
         # ``_best``, inline (no candidate objects): the highest similarity, a campaign
         # before a lone comment, then the earliest; a campaign's members share one
         # reference, compared once.
         chosen, chosen_campaign, best_rank, seen = None, None, None, set()
         for c in found:
-            campaign_id = campaign_of.get(c)
+            campaign_id = in_campaign(c)
             if campaign_id is not None:
                 if campaign_id in seen:
                     continue
@@ -371,46 +386,58 @@ def _group_batch(rows, threshold, outcome, computed):
             for key in keys_of[pk]:
                 index[key].append(pk)
                 new_keys.append((key, pk))
+    # The batch's signatures with their memberships in one COPY: no UPDATE of the
+    # comments table. Only comments of earlier batches that formed a campaign with one
+    # of these (their signature row exists) are updated, on the narrow signatures table.
     _insert(
         CommentSignature,
-        ("comment", "minhash"),
-        [(pk, signature.to_bytes(sig)) for pk, sig in sigs.items()],
+        ("comment", "minhash", "campaign"),
+        [(pk, signature.to_bytes(sig), campaign_of.get(pk)) for pk, sig in sigs.items()],
     )
     _insert(CampaignBandKey, ("key", "comment"), new_keys)
-    _add_members(members)
+    earlier = defaultdict(list)
+    for campaign_id, ids in members.items():
+        for pk in ids:
+            if pk not in sigs:
+                earlier[campaign_id].append(pk)
+    _add_members(members, earlier)
 
 
-def _add_members(members):
-    """Write a batch's joinings (campaign id -> the comments that joined it): each
-    comment's ``campaign_id`` and each campaign's size. On PostgreSQL, one UPDATE of the
-    comments and one of the campaigns for the whole batch, the ids as array parameters
-    (not one statement per campaign with a placeholder per comment); elsewhere, two
-    statements per campaign."""
+def _add_members(members, earlier):
+    """Write a batch's joinings: each campaign's size (``members``: campaign id -> the
+    comments that joined it) and the membership of the comments of earlier batches that
+    joined (``earlier``, the same shape; this batch's own are written with their
+    signatures). On PostgreSQL, one UPDATE of the campaigns for the whole batch, the ids
+    as array parameters (not one statement per campaign); elsewhere, a statement per
+    campaign. A campaign removed meanwhile (a moderator split it up; its row is gone, so
+    no size was written) keeps no members: they are in no campaign."""
+    for campaign_id, ids in earlier.items():
+        CommentSignature.objects.filter(pk__in=ids).update(campaign_id=campaign_id)
     if not members:
         return
-    connection = connections[router.db_for_write(PublicComment)]
+    connection = connections[router.db_for_write(Campaign)]
     if connection.vendor != "postgresql":
-        for campaign_id, ids in members.items():
-            PublicComment.objects.filter(pk__in=ids).update(campaign_id=campaign_id)
-            Campaign.objects.filter(pk=campaign_id).update(size=F("size") + len(ids))
-        return
-    pairs = sorted((pk, campaign_id) for campaign_id, ids in members.items() for pk in ids)
-    qn = connection.ops.quote_name
-    comments, campaigns = PublicComment._meta, Campaign._meta
-    comment_table, campaign_table = qn(comments.db_table), qn(campaigns.db_table)
-    membership = qn(comments.get_field("campaign").column)
-    size = qn(campaigns.get_field("size").column)
-    # Only quoted names of our own tables and columns go into the SQL; values are parameters.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {comment_table} SET {membership} = m.campaign "  # noqa: S608
-            "FROM unnest(%s::bigint[], %s::bigint[]) AS m(id, campaign) "
-            f"WHERE {comment_table}.{qn(comments.pk.column)} = m.id",
-            [[pk for pk, _c in pairs], [c for _pk, c in pairs]],
-        )
-        cursor.execute(
-            f"UPDATE {campaign_table} SET {size} = {size} + m.joined "  # noqa: S608
-            "FROM unnest(%s::bigint[], %s::int[]) AS m(id, joined) "
-            f"WHERE {campaign_table}.{qn(campaigns.pk.column)} = m.id",
-            [list(members), [len(ids) for ids in members.values()]],
-        )
+        updated = {
+            campaign_id
+            for campaign_id, ids in members.items()
+            if Campaign.objects.filter(pk=campaign_id).update(size=F("size") + len(ids))
+        }
+    else:
+        qn = connection.ops.quote_name
+        campaigns = Campaign._meta
+        campaign_table = qn(campaigns.db_table)
+        size = qn(campaigns.get_field("size").column)
+        pk = f"{campaign_table}.{qn(campaigns.pk.column)}"
+        # Only quoted names of our own tables and columns go into the SQL; values are
+        # parameters.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {campaign_table} SET {size} = {size} + m.joined "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::int[]) AS m(id, joined) "
+                f"WHERE {pk} = m.id RETURNING {pk}",
+                [list(members), [len(ids) for ids in members.values()]],
+            )
+            updated = {row[0] for row in cursor.fetchall()}
+    gone = set(members) - updated
+    if gone:
+        CommentSignature.objects.filter(campaign__in=gone).update(campaign=None)

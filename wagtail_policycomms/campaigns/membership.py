@@ -5,8 +5,10 @@ out of a campaign) and may be used by the regrouping of ``campaigns.grouping``. 
 keeps ``Campaign.size`` right without recounting: the UPDATE that takes members out
 of a campaign returns how many it took, and the size is lowered by that number with
 ``F()``. Its cost grows with the number of campaigns touched, never with the number
-of comments: one UPDATE of the comments and one of the campaign per campaign, and a
-campaign that lost its representative gets a new one in one more statement.
+of comments: one UPDATE of the members' signatures (where membership is recorded,
+``CommentSignature.campaign``), one of the comments when they are stamped, and one of
+the campaign per campaign, and a campaign that lost its representative gets a new one
+in one more statement.
 
 A campaign left with fewer than two members is no campaign: it is deleted, and its
 last member (if any) becomes an ordinary comment again.
@@ -16,7 +18,8 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Greatest
 
-from ..models import Campaign, PublicComment
+from ..models import Campaign, CommentSignature, PublicComment
+from ..models.comments import CAMPAIGN_MEMBERSHIP
 
 #: A campaign needs at least this many members to be kept.
 SMALLEST_CAMPAIGN = 2
@@ -36,7 +39,7 @@ def detach(comments, **stamp):
     selected = Subquery(comments.order_by().values("pk"))
     with transaction.atomic():
         touched = list(
-            PublicComment.objects.filter(pk__in=selected, campaign__isnull=False)
+            CommentSignature.objects.filter(comment__in=selected, campaign__isnull=False)
             .order_by()
             .values_list("campaign_id", flat=True)
             .distinct()
@@ -52,9 +55,12 @@ def detach(comments, **stamp):
         )
         removed = {}
         for campaign_id in campaigns:
-            left = PublicComment.objects.filter(campaign_id=campaign_id, pk__in=selected).update(
-                campaign=None, **stamp
-            )
+            leaving = CommentSignature.objects.filter(campaign_id=campaign_id, comment__in=selected)
+            if stamp:  # while they are still members, so only those leaving are stamped
+                PublicComment.objects.filter(
+                    pk__in=Subquery(leaving.order_by().values("comment_id"))
+                ).update(**stamp)
+            left = leaving.update(campaign=None)
             if left:
                 # Never below zero, should the size have drifted from the members.
                 Campaign.objects.filter(pk=campaign_id).update(size=Greatest(F("size") - left, 0))
@@ -69,15 +75,15 @@ def _tidy(campaigns):
     ids = list(campaigns)
     small = Campaign.objects.filter(pk__in=ids, size__lt=SMALLEST_CAMPAIGN)
     # The last member of a campaign that is no more is an ordinary comment again.
-    PublicComment.objects.filter(campaign__in=small).update(campaign=None)
+    CommentSignature.objects.filter(campaign__in=small).update(campaign=None)
     small.delete()
     # The earliest remaining member stands for a campaign whose representative left:
     # one UPDATE with a correlated subquery, whatever the number of campaigns.
     first_member = (
-        PublicComment.objects.filter(campaign_id=OuterRef("pk"))
+        PublicComment.objects.in_campaign(OuterRef("pk"))
         .order_by("submitted_at", "pk")
         .values("pk")[:1]
     )
-    Campaign.objects.filter(pk__in=ids).exclude(representative__campaign_id=F("pk")).update(
-        representative=Subquery(first_member)
-    )
+    Campaign.objects.filter(pk__in=ids).exclude(
+        **{f"representative__{CAMPAIGN_MEMBERSHIP}": F("pk")}
+    ).update(representative=Subquery(first_member))

@@ -78,7 +78,7 @@ COMMENT_EXPORT_COLUMNS = (
     # Last of the general columns, so the columns before keep their places.
     Column("article_at_comment", gettext_lazy("Article at the time of comment")),
     # Near-identical comments (issue 15): the campaign's number and its size, read with
-    # the row (``campaign__size`` joined), never counted per row.
+    # the row (``PublicCommentQuerySet.with_campaign``, joined), never counted per row.
     Column("campaign", gettext_lazy("Campaign")),
     Column("campaign_size", gettext_lazy("Comments in the campaign")),
     Column("email", gettext_lazy("Email"), personal=True),
@@ -111,8 +111,8 @@ FIELDS = (
     "response__disposition",
     "response__text",
     "response__is_published",
-    "campaign_id",
-    "campaign__size",
+    "campaign_id",  # annotated by ``with_campaign`` (``prepare_queryset``)
+    "campaign_size",
 )
 #: Read only for users allowed to see personal data.
 PERSONAL_FIELDS = ("email", "phone", "address", "ip_address", "user_agent")
@@ -180,7 +180,7 @@ def prepare_queryset(queryset, *, with_personal_data):
     ):
         queryset = queryset.order_by(*queryset.query.order_by, "-pk")
     fields = FIELDS + PERSONAL_FIELDS if with_personal_data else FIELDS
-    return queryset.values_list(*fields, named=True)
+    return queryset.with_campaign().values_list(*fields, named=True)
 
 
 def _chunks(queryset):
@@ -350,7 +350,7 @@ class CommentRowBuilder:
             "themes": themes.get(row.pk, ""),
             "duplicate_count": sizes.get((row.consultation_id, row.text_hash), 1),
             "campaign": row.campaign_id or "",
-            "campaign_size": row.campaign__size or "",
+            "campaign_size": row.campaign_size or "",
         }
         if self.with_personal_data:
             values.update(

@@ -110,6 +110,11 @@ def counts_toward(status):
     )
 
 
+#: The lookup from a comment to its campaign (``PublicCommentQuerySet.in_campaign``,
+#: ``with_campaign``): through its signature, where grouping records membership.
+CAMPAIGN_MEMBERSHIP = "campaign_signature__campaign"
+
+
 class PublicCommentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(PUBLISHED)
@@ -130,6 +135,35 @@ class PublicCommentQuerySet(models.QuerySet):
         if state == AnswerState.PUBLISHED:
             return self.filter(response__is_published=True)
         return self
+
+    # A near-duplicate campaign's members (``models.campaigns``): the campaign is recorded
+    # on the comment's signature (``CommentSignature.campaign``), a narrow table, so that
+    # grouping never writes the comments table. Every reader goes through these.
+
+    def in_campaign(self, campaign):
+        """The members of ``campaign`` (a ``Campaign`` or its id), on the signature's
+        ``campaign`` index."""
+        return self.filter(**{CAMPAIGN_MEMBERSHIP: campaign})
+
+    def in_campaigns(self, campaigns):
+        """The members of any of ``campaigns`` (ids, or a queryset of campaigns)."""
+        return self.filter(**{f"{CAMPAIGN_MEMBERSHIP}__in": campaigns})
+
+    def in_any_campaign(self, flag=True):
+        """Comments in a campaign (``flag`` true) or in none (false: with no signature,
+        or a signature in no campaign)."""
+        return self.filter(**{f"{CAMPAIGN_MEMBERSHIP}__isnull": not flag})
+
+    def with_campaign(self, size=True):
+        """Annotate ``campaign_id`` and, with ``size``, ``campaign_size`` (None outside a
+        campaign), joined in the same query: a listing, an export or a report reads them
+        with each row, never a query per row. Idempotent."""
+        annotations = {}
+        if "campaign_id" not in self.query.annotations:
+            annotations["campaign_id"] = F(f"{CAMPAIGN_MEMBERSHIP}_id")
+        if size and "campaign_size" not in self.query.annotations:
+            annotations["campaign_size"] = F(f"{CAMPAIGN_MEMBERSHIP}__size")
+        return self.annotate(**annotations) if annotations else self
 
     def with_group_size(self):
         """Annotate ``group_size``: how many comments share the text and consultation.
@@ -268,16 +302,6 @@ class PublicComment(models.Model):
     #: Stamped by each moderation UPDATE, so the rows it changed can be logged
     #: without holding their ids in memory (a group may have 100,000 members).
     last_action = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
-    #: A near-duplicate campaign (``models.campaigns``), written only by
-    #: ``wagtail_policycomms.campaigns``; distinct from the identical-text group.
-    campaign = models.ForeignKey(
-        "wagtail_policycomms.Campaign",
-        verbose_name=_("campaign"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="members",
-    )
     response = models.ForeignKey(
         "wagtail_policycomms.CommentResponse",
         verbose_name=_("answer"),

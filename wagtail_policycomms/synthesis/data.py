@@ -184,7 +184,6 @@ REPORT_FIELDS = (
     "display_name",
     "publish_name",
     "receipt_code",
-    "campaign",
     "response__disposition",
     "response__text",
     "response__is_published",
@@ -309,6 +308,7 @@ def build_synthesis(scope, user=None):
         PublicComment.objects.filter(in_scope, PUBLISHED)
         .select_related("response")
         .only(*REPORT_FIELDS)
+        .with_campaign(size=False)  # ``campaign_id``; sizes once, in ``_campaigns``
         .order_by("submitted_at", "pk")
     )
     for comment in comments.iterator(chunk_size=2000):

@@ -76,14 +76,15 @@ def campaign_url(campaign_id, name="campaign", *args):
 
 def members_queryset(campaign_id):
     """Every member of a campaign: what a whole-campaign action acts on."""
-    return PublicComment.objects.filter(campaign_id=campaign_id)
+    return PublicComment.objects.in_campaign(campaign_id)
 
 
 def status_counts(campaign_ids):
     """``{campaign id: {status: count}}`` in one grouped query, whatever the campaigns' sizes."""
     counts = {pk: {} for pk in campaign_ids}
     rows = (
-        PublicComment.objects.filter(campaign_id__in=campaign_ids)
+        PublicComment.objects.in_campaigns(campaign_ids)
+        .with_campaign(size=False)
         .order_by()
         .values_list("campaign_id", "status")
         .annotate(n=Count("pk"))
