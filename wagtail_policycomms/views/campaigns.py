@@ -104,11 +104,16 @@ def consultation_label_of(campaign):
     return f"{campaign.policy_title} – {title}" if campaign.policy_title else title
 
 
+def visible_campaigns(user):
+    """The campaigns ``user`` may see: not those of a round ``restricted.without_hidden``
+    hides from them."""
+    return without_hidden(Campaign.objects.all(), user, "consultation_id")
+
+
 def campaigns_with_labels(user):
-    """Campaigns ``user`` may see (``restricted.without_hidden``), with what every screen
-    shows of them, joined in the same query."""
-    campaigns = without_hidden(Campaign.objects.all(), user, "consultation_id")
-    return campaigns.annotate(
+    """``visible_campaigns`` with what every screen shows of them, joined in the same
+    query."""
+    return visible_campaigns(user).annotate(
         consultation_title=F("consultation__title"),
         policy_title=draft_title_of(OuterRef("consultation__path")),
         representative_body=F("representative__body"),
@@ -388,9 +393,9 @@ class CampaignAnswerView(ManyAnswerView):
     submit_button_label = _("Save answer for the whole campaign")
 
     def load(self, campaign_pk):
-        campaigns = without_hidden(Campaign.objects.all(), self.request.user, "consultation_id")
         self.campaign = get_object_or_404(
-            campaigns.select_related("consultation", "representative"), pk=campaign_pk
+            visible_campaigns(self.request.user).select_related("consultation", "representative"),
+            pk=campaign_pk,
         )
         self.consultation = self.campaign.consultation
         self.comments = members_queryset(self.campaign.pk)
@@ -424,8 +429,7 @@ class CampaignSplitView(View):
     def post(self, request, campaign_pk):
         if not can_moderate(request.user):
             return forbidden(request)
-        campaigns = without_hidden(Campaign.objects.all(), request.user, "consultation_id")
-        campaign = get_object_or_404(campaigns, pk=campaign_pk)
+        campaign = get_object_or_404(visible_campaigns(request.user), pk=campaign_pk)
         ids = [int(pk) for pk in request.POST.getlist("member") if pk.isdigit()]
         if not ids:
             messages.warning(request, gettext("Tick the comments to split out of the campaign."))
