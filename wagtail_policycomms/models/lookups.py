@@ -7,6 +7,9 @@ from django.db import connections
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
+#: Column types whose values ``among`` sends as one integer array literal.
+_INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
+
 
 def among(queryset, field, values):
     """``queryset`` where ``field`` is one of ``values``: thousands of them (a chunk's ids).
@@ -14,6 +17,11 @@ def among(queryset, field, values):
     On PostgreSQL, ``= ANY(%s)`` with the values as one array parameter: with a plain
     ``__in``, Django and psycopg prepare each of thousands of placeholders one by one
     (about 20 µs a value, a third of a CSV export's time). Elsewhere, ``__in``.
+
+    Integers for an integer column are sent as one array literal (``'{1,2,3}'``, cast to
+    the column's type), written in C by ``str.join``: psycopg's client-side binding
+    (Django's default) otherwise dumps a Python list value by value, which took half of
+    a regroup batch's candidate lookup (4,000 band keys: 25 ms against 15 ms).
     """
     values = list(values)
     if not values:
@@ -25,6 +33,13 @@ def among(queryset, field, values):
     qn = connection.ops.quote_name
     target = meta.pk if field == "pk" else meta.get_field(field)
     column = f"{qn(meta.db_table)}.{qn(target.column)}"
-    # Only quoted names of the model's own column go into the SQL; the values are a parameter.
-    condition = RawSQL(f"{column} = ANY(%s)", (values,), output_field=BooleanField())  # noqa: S611
+    db_type = target.db_type(connection)
+    if db_type in _INTEGER_TYPES and set(map(type, values)) == {int}:
+        # The literal of an integer array: digits and commas only (``int.__str__``).
+        array, cast = "{" + ",".join(map(str, values)) + "}", f"::{db_type}[]"
+    else:
+        array, cast = values, ""
+    # Only quoted names of the model's own column and a type of our own list go into
+    # the SQL; the values are a parameter.
+    condition = RawSQL(f"{column} = ANY(%s{cast})", (array,), output_field=BooleanField())  # noqa: S611
     return queryset.filter(condition)
