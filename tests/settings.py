@@ -21,11 +21,19 @@ DATABASES = {
     if os.environ.get("DATABASE_URL")
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 }
-if (
-    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-    and "django.contrib.postgres" not in INSTALLED_APPS  # base added it for the same URL
-):
-    INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    if "django.contrib.postgres" not in INSTALLED_APPS:  # base added it for the same URL
+        INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]
+    # Plan every statement for its own parameters and the tables' current size. A test
+    # worker keeps one connection for the whole run, and PostgreSQL keeps a generic plan
+    # per prepared statement, including the foreign-key checks it runs at
+    # ``SET CONSTRAINTS ALL IMMEDIATE`` after each test: planned while the tables were
+    # nearly empty (a sequential scan), the check of each of a scale test's 10,000
+    # comments read the whole table, and that one statement took 96 s of a test that
+    # takes 15 s alone. In production, tables are analysed and connections are short.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c plan_cache_mode=force_custom_plan"
+    )
 
 # tests/test_deployment.py runs worker processes against a throwaway Redis server.
 if os.environ.get("POLICYCOMMS_TEST_REDIS_URL"):
