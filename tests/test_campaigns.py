@@ -27,7 +27,7 @@ from wagtail_policycomms.models import (
     CommentSignature,
     PublicComment,
 )
-from wagtail_policycomms.models.comments import text_hash
+from wagtail_policycomms.models.comments import normalise_text, text_hash
 
 _, _VARIANTS, _DISTINCT = make_corpus(templates=5, variants=5, distinct=5, seed=7)
 TEMPLATES, _, _ = make_corpus(templates=2, variants=0, distinct=0, seed=7)
@@ -110,6 +110,23 @@ def test_signature_reads_a_bounded_part_of_the_text():
     assert signature.minhash(long_text) == signature.minhash(
         " ".join(f"từ{i}" for i in range(signature.MAX_WORDS))
     )
+
+
+def test_words_are_the_runs_of_word_characters_for_any_text():
+    """``words`` reads a whitespace-separated token at a time, and only a token with
+    punctuation through the regular expression: the same words as the expression over the
+    whole text, for text drawn from the whole of Unicode (letters, digits, marks,
+    punctuation, symbols, every kind of space)."""
+    rng = random.Random(15)
+    alphabet = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    common = list(" \t\n\u00a0\u2003\u3000.,;:!?()[]{}\"'-–—…«»“”_aĐđế9٣")
+    for _ in range(3000):
+        text = "".join(
+            rng.choice(alphabet) if rng.random() < 0.4 else rng.choice(common)
+            for _ in range(rng.randint(0, 80))
+        )
+        expected = signature._WORD.findall(normalise_text(text).casefold())
+        assert signature.words(text) == expected[: signature.MAX_WORDS], repr(text)
 
 
 def test_band_keys_depend_on_the_consultation():
@@ -375,6 +392,31 @@ def test_grouping_records_membership_without_updating_the_comments_table(consult
     campaign.refresh_from_db()
     assert campaign.size == 8
     assert PublicComment.objects.in_campaign(campaign).filter(pk=comment.pk).exists()
+
+
+def test_no_database_constraint_locks_the_comments_while_grouping(db):
+    """Signatures and band keys point at their comment without a database foreign key:
+    PostgreSQL would check each at commit by locking the comment's row, a write to the
+    comments table for every comment regrouped (docs/campaigns.md)."""
+    comments = PublicComment._meta.db_table
+    with connection.cursor() as cursor:
+        for model in (CommentSignature, CampaignBandKey):
+            constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            targets = [c["foreign_key"][0] for c in constraints.values() if c["foreign_key"]]
+            assert comments not in targets, model
+
+
+def test_a_deleted_comment_takes_its_signature_and_band_keys_with_it(consultation):
+    """Without the database constraint, Django's ``CASCADE`` still removes them."""
+    rows = store(consultation, [LETTER, variant_of(LETTER, 1), _DISTINCT[0]])
+    grouping.regroup([consultation.pk])
+    gone, kept = rows[2], rows[0]
+    assert CampaignBandKey.objects.filter(comment=gone).count() == signature.BANDS
+    gone.delete()
+    assert not CommentSignature.objects.filter(pk=gone.pk).exists()
+    assert not CampaignBandKey.objects.filter(comment_id=gone.pk).exists()
+    assert CommentSignature.objects.filter(pk=kept.pk).exists()
+    assert CampaignBandKey.objects.filter(comment=kept).exists()
 
 
 def test_regroup_command_refuses_bad_arguments(db):
