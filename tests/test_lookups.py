@@ -43,12 +43,29 @@ def test_integers_go_as_one_array_literal_on_postgresql(consultation):
     comment = factories.make_comment(consultation, body="Góp ý.")
     everything = PublicComment.objects.all()
     sql, params = among(everything, "pk", [comment.pk, 10**12]).query.sql_with_params()
-    assert "= ANY(%s::bigint[])" in sql
+    assert "= ANY(ARRAY(SELECT unnest(%s::bigint[])))" in sql
     assert params[-1] == f"{{{comment.pk},{10**12}}}"
     sql, params = among(everything, "consultation_id", [consultation.pk]).query.sql_with_params()
-    assert "= ANY(%s::integer[])" in sql
+    assert "= ANY(ARRAY(SELECT unnest(%s::integer[])))" in sql
     # Not integers (or not all): the values as they are, one array parameter.
     sql, params = among(everything, "text_hash", [comment.text_hash]).query.sql_with_params()
-    assert "= ANY(%s)" in sql and params[-1] == [comment.text_hash]
+    assert "= ANY(ARRAY(SELECT unnest(%s::varchar(64)[])))" in sql and params[-1] == [
+        comment.text_hash
+    ]
     sql, params = among(everything, "pk", [comment.pk, True]).query.sql_with_params()
-    assert "= ANY(%s)" in sql and params[-1] == [comment.pk, True]
+    assert "= ANY(ARRAY(SELECT unnest(%s::bigint[])))" in sql
+    assert params[-1] == [comment.pk, True]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_the_planner_does_not_estimate_each_value(consultation):
+    """The array is evaluated once before the scan (an InitPlan), not handed to the
+    planner as a constant whose every value it estimates against the column's statistics
+    (12 ms of planning for a regroup batch's 4,000 band keys)."""
+    comment = factories.make_comment(consultation, body="Góp ý.")
+    for field, values in (("pk", range(comment.pk, comment.pk + 4000)), ("text_hash", ["a"])):
+        sql, params = among(PublicComment.objects.all(), field, values).query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "InitPlan" in plan, plan

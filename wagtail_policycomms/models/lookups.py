@@ -22,6 +22,12 @@ def among(queryset, field, values):
     the column's type), written in C by ``str.join``: psycopg's client-side binding
     (Django's default) otherwise dumps a Python list value by value, which took half of
     a regroup batch's candidate lookup (4,000 band keys: 25 ms against 15 ms).
+
+    The array is read through ``ARRAY(SELECT unnest(...))``, which PostgreSQL evaluates
+    once before the scan: given the array itself, its planner estimated each value's
+    frequency against the column's statistics, 12 ms of planning for a regroup batch's
+    4,000 band keys (a campaign's repeated keys fill those statistics) against 0.1 ms,
+    and more than the index scan it chose (7 ms).
     """
     values = list(values)
     if not values:
@@ -38,8 +44,11 @@ def among(queryset, field, values):
         # The literal of an integer array: digits and commas only (``int.__str__``).
         array, cast = "{" + ",".join(map(str, values)) + "}", f"::{db_type}[]"
     else:
-        array, cast = values, ""
+        # Cast too: ``unnest`` of an array of unknown type is ambiguous.
+        array, cast = values, f"::{db_type}[]"
     # Only quoted names of the model's own column and a type of our own list go into
     # the SQL; the values are a parameter.
-    condition = RawSQL(f"{column} = ANY(%s{cast})", (array,), output_field=BooleanField())  # noqa: S611
+    condition = RawSQL(  # noqa: S611
+        f"{column} = ANY(ARRAY(SELECT unnest(%s{cast})))", (array,), output_field=BooleanField()
+    )
     return queryset.filter(condition)
