@@ -21,13 +21,16 @@ The rule, the same in both:
    Comparing with the representative, not with whichever member collided, is what keeps
    a chain of small edits from walking one letter into another: every member is close
    to the same text.
-4. The best confirmed candidate wins: the comment joins its campaign, or, if it was in
-   none, the two form a new campaign whose representative is the earlier comment.
+4. The best confirmed candidate wins (the highest similarity; at equal similarity a
+   campaign before a lone comment, then the campaign whose representative, or the lone
+   comment, came first): the comment joins its campaign, or, if it was in none, the two
+   form a new campaign whose representative is the earlier comment.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import chain, repeat
+from operator import neg
 
 from django.db import connections, router, transaction
 from django.db.models import Exists, F, OuterRef
@@ -55,6 +58,7 @@ _CANDIDATE_FIELDS = (
     "campaign__size",
     "minhash",
     "campaign__representative__campaign_signature__minhash",
+    "campaign__representative_id",
 )
 
 
@@ -72,20 +76,23 @@ class _Candidate:
     signature: tuple
     #: The signature it is confirmed against: its campaign's representative's, or its own.
     reference: tuple
+    #: What breaks a tie of similarity: its campaign's representative, or itself.
+    order: int
 
 
-def _candidate(comment_id, campaign_id, size, minhash, representative_minhash):
+def _candidate(comment_id, campaign_id, size, minhash, representative_minhash, representative_id):
     own = signature.from_bytes(minhash)
-    reference = own
+    reference, order = own, comment_id
     if campaign_id is not None and representative_minhash is not None:
         reference = signature.from_bytes(representative_minhash)
-    return _Candidate(comment_id, campaign_id, size or 1, own, reference)
+        order = representative_id
+    return _Candidate(comment_id, campaign_id, size or 1, own, reference, order)
 
 
 def _best(sig, candidates, threshold):
-    """The confirmed candidate with the highest similarity (a campaign before a lone
-    comment at equal similarity), or None. A campaign's members share one reference,
-    compared once."""
+    """The confirmed candidate with the highest similarity (at equal similarity a
+    campaign before a lone comment, then the earliest representative or lone comment),
+    or None. A campaign's members share one reference, compared once."""
     best, best_rank, seen = None, None, set()
     for candidate in candidates:
         if candidate.campaign_id is not None:
@@ -95,7 +102,7 @@ def _best(sig, candidates, threshold):
         score = signature.similarity(sig, candidate.reference)
         if score < threshold:
             continue
-        rank = (score, candidate.campaign_id is not None, -candidate.comment_id)
+        rank = (score, candidate.campaign_id is not None, -candidate.order)
         if best_rank is None or rank > best_rank:
             best, best_rank = candidate, rank
     return best
@@ -309,7 +316,7 @@ def _group_batch(rows, threshold, outcome, computed):
     # candidate's campaign state, kept up to date as this batch changes it.
     index = defaultdict(list)
     own, campaign_of = {}, {}
-    campaigns = {}  # id -> [size, representative's signature or None]
+    campaigns = {}  # id -> [size, representative's signature or None, representative's id]
     consultation_of = {pk: consultation_id for pk, consultation_id, _body in rows}
     # The keys' comment ids (index only: a campaign's indexed members appear under most
     # keys), then each distinct candidate's signature, campaign and the campaign's size
@@ -327,7 +334,7 @@ def _group_batch(rows, threshold, outcome, computed):
     for campaign_id, size, representative_id in found_campaigns.values_list(
         "pk", "size", "representative_id"
     ):
-        campaigns[campaign_id] = [size or 1, None]
+        campaigns[campaign_id] = [size or 1, None, representative_id]
         representative_of[campaign_id] = representative_id
     missing = {rep for rep in representative_of.values() if rep is not None and rep not in own}
     reps = {**_signatures_of(missing), **own} if missing else own
@@ -336,31 +343,33 @@ def _group_batch(rows, threshold, outcome, computed):
     if len(own) < len(found_ids):  # a band key without a signature (never written so)
         index = defaultdict(list, {key: [c for c in ids if c in own] for key, ids in index.items()})
     similarity = signature.similarity
-    ids_of, in_campaign, nothing = index.get, campaign_of.get, repeat(())
+    ids_of, group_of, nothing = index.get, campaign_of.get, repeat(())
     new_keys, members = [], defaultdict(list)
     for pk, sig in sigs.items():
-        # The comments sharing a key (in C: 16 keys a comment, a few ids a key).
+        # The comments sharing a key (in C: 16 keys a comment, a few ids a key), then
+        # each one's group, also in C: its campaign's id, or its own id negated if it is
+        # in none. A campaign's members, most of what is found, are compared once.
         found = set(chain.from_iterable(map(ids_of, keys_of[pk], nothing)))
         # ``_best``, inline (no candidate objects): the highest similarity, a campaign
-        # before a lone comment, then the earliest; a campaign's members share one
-        # reference, compared once.
-        chosen, chosen_campaign, best_rank, seen = None, None, None, set()
-        for c in found:
-            campaign_id = in_campaign(c)
-            if campaign_id is not None:
-                if campaign_id in seen:
-                    continue
-                seen.add(campaign_id)
-                rep = campaigns[campaign_id][1]
-                reference = rep if rep is not None else own[c]
+        # before a lone comment, then the earliest representative or lone comment.
+        chosen, chosen_campaign, best_rank = None, None, None
+        for group in set(map(group_of, found, map(neg, found))):
+            if group > 0:
+                _size, reference, c = campaigns[group]
+                if reference is None or c is None:
+                    # Its representative has no signature (none is written so): its
+                    # earliest member found stands for it.
+                    c = min(m for m in found if group_of(m) == group)
+                    reference = own[c]
             else:
+                c = -group
                 reference = own[c]
             score = similarity(sig, reference)
             if score < threshold:
                 continue
-            rank = (score, campaign_id is not None, -c)
+            rank = (score, group > 0, -c)
             if best_rank is None or rank > best_rank:
-                chosen, chosen_campaign, best_rank = c, campaign_id, rank
+                chosen, chosen_campaign, best_rank = c, (group if group > 0 else None), rank
         size = 1
         if chosen is not None:
             campaign_id = chosen_campaign
@@ -371,7 +380,7 @@ def _group_batch(rows, threshold, outcome, computed):
                     size=0,
                 )
                 campaign_id = campaign.pk
-                campaigns[campaign_id] = [1, own[chosen]]
+                campaigns[campaign_id] = [1, own[chosen], chosen]
                 campaign_of[chosen] = campaign_id
                 members[campaign_id].append(chosen)
                 outcome.campaigns += 1

@@ -64,11 +64,26 @@ _OFFSETS = [(d * 0x9E3779B9) & 0xFFFFFFFF for d in range(BINS + 1)]
 
 
 def words(text):
-    """The words of ``text`` that the signature reads (folded, at most ``MAX_WORDS``)."""
+    """The words of ``text`` that the signature reads (folded, at most ``MAX_WORDS``):
+    the runs of ``\\w`` characters, as ``_WORD.findall`` finds them.
+
+    Read a whitespace-separated token at a time: a token of letters and digits only
+    (``str.isalnum``, the same characters as ``\\w`` but ``_``) is one word, as is, and
+    only a token with punctuation in it goes through the regular expression. No word
+    spans whitespace, so the result is the same; it takes 15 µs instead of 19 µs on the
+    bench's comments, 42 µs instead of 49 µs on the test corpus (a test compares both
+    on random text from the whole of Unicode)."""
     # A word is rarely longer than 20 characters: reading this much of the text is
     # enough for MAX_WORDS words and keeps the cost bounded whatever the text's length.
     head = (text or "")[: MAX_WORDS * 20]
-    return _WORD.findall(normalise_text(head).casefold())[:MAX_WORDS]
+    found = []
+    findall = _WORD.findall
+    for token in normalise_text(head).casefold().split():
+        if token.isalnum():
+            found.append(token)
+        else:
+            found += findall(token)
+    return found[:MAX_WORDS]
 
 
 def shingle_hashes(text):
