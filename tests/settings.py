@@ -31,9 +31,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # nearly empty (a sequential scan), the check of each of a scale test's 10,000
     # comments read the whole table, and that one statement took 96 s of a test that
     # takes 15 s alone. In production, tables are analysed and connections are short.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c plan_cache_mode=force_custom_plan"
-    )
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_custom_plan"
 
 # tests/test_deployment.py runs worker processes against a throwaway Redis server.
 if os.environ.get("POLICYCOMMS_TEST_REDIS_URL"):
